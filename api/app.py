@@ -1,0 +1,49 @@
+"""The ASGI application: GraphQL at /graphql, the dashboard at /, /healthz, /metrics and bulk exports."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from api.graphql import graphql_app
+from api.state import AppState
+from xxgk.settings import Settings
+
+log = logging.getLogger("xxgk.api")
+
+
+async def healthz(request: Request) -> JSONResponse:
+    """Ok when the database answers."""
+    state: AppState = request.app.state.xxgk
+    try:
+        async with state.read_engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
+        log.warning("health check failed: %s", exc)
+        return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """Build the app; the database is resolved from settings (DATABASE_URL or the embedded server)."""
+    settings = settings or Settings.from_env()
+    state = AppState.from_settings(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await state.dispose()
+
+    app = Starlette(
+        routes=[Route("/healthz", healthz), Route("/graphql", graphql_app(state), methods=["GET", "POST"])],
+        lifespan=lifespan,
+    )
+    app.state.xxgk = state
+    return app

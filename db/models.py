@@ -1,0 +1,222 @@
+"""The relational schema: SQLAlchemy 2 typed models. Every change here is an Alembic revision."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# One column per §3 applicant type, named as in the canonical vocabulary.
+APPLICANT_COLUMNS = (
+    "natural_person",
+    "commercial_enterprise",
+    "research_institution",
+    "public_interest_org",
+    "legal_service_org",
+    "other_org",
+    "total",
+)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Region(Base):
+    """A GB/T 2260 administrative division (province, city or county)."""
+
+    __tablename__ = "region"
+
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[str] = mapped_column(String(16))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"), index=True)
+
+    __table_args__ = (CheckConstraint("level IN ('province', 'city', 'county', 'town')", name="level"),)
+
+
+class Agency(Base):
+    """An agency that publishes reports: a township, a government, a department."""
+
+    __tablename__ = "agency"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # name + place, unique: the identity used when a new report arrives.
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    normalised_name: Mapped[str] = mapped_column(String(200), index=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"), index=True)
+    region_hint: Mapped[str | None] = mapped_column(String(200))
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+
+    reports: Mapped[list[Report]] = relationship(back_populates="agency", lazy="raise")
+
+
+class Year(Base):
+    """A report year and the national template in force for it."""
+
+    __tablename__ = "year"
+
+    year: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    template: Mapped[str] = mapped_column(String(4))
+
+
+class Report(Base):
+    """One annual report of one agency, with its provenance and consistency summary."""
+
+    __tablename__ = "report"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(ForeignKey("year.year"), index=True)
+    template: Mapped[str] = mapped_column(String(4), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[date | None] = mapped_column(Date)
+    source_uri: Mapped[str] = mapped_column(Text)
+    source_format: Mapped[str] = mapped_column(String(16))
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    parser_version: Mapped[str] = mapped_column(String(32))
+    raw_text: Mapped[str] = mapped_column(Text, deferred=True)
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Consistency summary, kept in step with check_result so list filters need no join.
+    checks_passed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    checks_failed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    checks_not_checkable: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    warnings: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    issue_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    agency: Mapped[Agency] = relationship(back_populates="reports", lazy="raise")
+
+    __table_args__ = (
+        UniqueConstraint("agency_id", "year", name="uq_report_agency_id_year"),
+        Index("ix_report_inconsistent", "year", postgresql_where="checks_failed > 0"),
+    )
+
+
+class ProactiveCount(Base):
+    """§2: one metric of one category (e.g. regulations × issued)."""
+
+    __tablename__ = "proactive_count"
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(32), primary_key=True)
+    metric: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[Decimal | None] = mapped_column(Numeric)
+
+
+class ApplicationOutcome(Base):
+    """§3: one row of the application matrix, the seven applicant columns."""
+
+    __tablename__ = "application_outcome"
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), primary_key=True)
+    row_key: Mapped[str] = mapped_column(String(48), primary_key=True)
+    natural_person: Mapped[int | None] = mapped_column(Integer)
+    commercial_enterprise: Mapped[int | None] = mapped_column(Integer)
+    research_institution: Mapped[int | None] = mapped_column(Integer)
+    public_interest_org: Mapped[int | None] = mapped_column(Integer)
+    legal_service_org: Mapped[int | None] = mapped_column(Integer)
+    other_org: Mapped[int | None] = mapped_column(Integer)
+    total: Mapped[int | None] = mapped_column(Integer)
+
+
+class ReviewLitigation(Base):
+    """§4: one group (review, litigation_direct, litigation_after_review) of five results."""
+
+    __tablename__ = "review_litigation"
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), primary_key=True)
+    group: Mapped[str] = mapped_column(String(32), primary_key=True)
+    upheld: Mapped[int | None] = mapped_column(Integer)
+    corrected: Mapped[int | None] = mapped_column(Integer)
+    other: Mapped[int | None] = mapped_column(Integer)
+    pending: Mapped[int | None] = mapped_column(Integer)
+    total: Mapped[int | None] = mapped_column(Integer)
+
+
+class ValueProvenance(Base):
+    """A value that was not read directly from a cell: ``inferred`` through an identity, or ``missing``."""
+
+    __tablename__ = "value_provenance"
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), primary_key=True)
+    # Dotted canonical path, e.g. applications.new_received.total
+    path: Mapped[str] = mapped_column(String(120), primary_key=True)
+    provenance: Mapped[str] = mapped_column(String(16))
+
+    __table_args__ = (CheckConstraint("provenance IN ('inferred', 'missing')", name="provenance"),)
+
+
+class ParseIssue(Base):
+    """A problem the parser found in a report, with its line in the source text."""
+
+    __tablename__ = "parse_issue"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(48), index=True)
+    severity: Mapped[str] = mapped_column(String(16))
+    line: Mapped[int | None] = mapped_column(Integer)
+    message: Mapped[str] = mapped_column(Text)
+
+
+class CheckResult(Base):
+    """One consistency check of one report at one location (see the checks package)."""
+
+    __tablename__ = "check_result"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(48))
+    status: Mapped[str] = mapped_column(String(16))
+    severity: Mapped[str] = mapped_column(String(16))
+    location: Mapped[str] = mapped_column(String(120))
+    expected: Mapped[Decimal | None] = mapped_column(Numeric)
+    actual: Mapped[Decimal | None] = mapped_column(Numeric)
+    message: Mapped[str] = mapped_column(Text)
+    # Cross-year checks compare with the agency's previous report; they are recomputed when either changes.
+    cross_year: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+
+    __table_args__ = (
+        CheckConstraint("status IN ('passed', 'failed', 'not_checkable')", name="status"),
+        Index("ix_check_result_failed_code", "code", "report_id", postgresql_where="status = 'failed'"),
+    )
+
+
+class LoadFailure(Base):
+    """A document that could not be loaded, and why."""
+
+    __tablename__ = "load_failure"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

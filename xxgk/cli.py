@@ -1,0 +1,200 @@
+"""The ``xxgk`` command line: database, migrations, parsing, loading, checking, exporting, serving."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from xxgk.errors import CONNECTION_ERRORS, describe_connection_error
+from xxgk.settings import ConfigError, Settings
+
+app = typer.Typer(
+    help="xxgk: government information-disclosure annual reports (政府信息公开工作年度报告) as data.\n\n"
+    "Without DATABASE_URL, an embedded PostgreSQL is started in ./.xxgk/pgdata (XXGK_DATA_DIR).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Manage the embedded PostgreSQL server (used when DATABASE_URL is not set).",
+                     no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print one line on stderr and return the exit to raise."""
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except ConfigError as exc:
+        raise fail(str(exc), 2) from None
+
+
+def database_url(cfg: Settings, *, quiet: bool = False) -> str:
+    """Resolve the database, starting the embedded server when needed, with one-line errors."""
+    from db.embedded import EmbeddedError
+    from db.engine import resolve_url
+
+    notices: list[str] = []
+    try:
+        found = resolve_url(cfg, notices=notices)
+    except ConfigError as exc:
+        raise fail(str(exc), 2) from None
+    except EmbeddedError as exc:
+        raise fail(str(exc)) from None
+    if not quiet:
+        for notice in notices:
+            typer.echo(notice, err=True)
+    return found
+
+
+def run_db(coro_factory, url: str):
+    """Run an async database job; a connection problem becomes one line and exit code 1."""
+    try:
+        return asyncio.run(coro_factory())
+    except CONNECTION_ERRORS as exc:
+        raise fail(describe_connection_error(exc, url)) from None
+
+
+# --- db -------------------------------------------------------------------------------------------------
+
+
+@db_app.command("start")
+def db_start() -> None:
+    """Start the embedded PostgreSQL (a no-op when it is running)."""
+    cfg = settings()
+    if cfg.database_url:
+        raise fail("DATABASE_URL is set: the embedded server is not used", 2)
+    url = database_url(cfg)
+    typer.echo(f"embedded PostgreSQL is running: {url}")
+
+
+@db_app.command("stop")
+def db_stop() -> None:
+    """Stop the embedded PostgreSQL."""
+    from db import embedded
+
+    cfg = settings()
+    try:
+        stopped = embedded.stop(cfg.data_dir)
+    except embedded.EmbeddedError as exc:
+        raise fail(str(exc)) from None
+    typer.echo("embedded PostgreSQL stopped" if stopped else "embedded PostgreSQL was not running")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Say whether the database is running and where (exit code 1 when it is not)."""
+    from db import embedded
+
+    cfg = settings()
+    if cfg.database_url:
+        typer.echo("using DATABASE_URL (external PostgreSQL); embedded server not used")
+        return
+    st = embedded.status(cfg.data_dir)
+    if st.running:
+        typer.echo(f"running: pid {st.pid}, socket {st.socket_dir}, data {st.data_dir}")
+        return
+    extra = " (a stale lock from a crashed server will be cleared on start)" if st.stale_lock else ""
+    typer.echo(f"not running: data {st.data_dir}{extra}")
+    raise typer.Exit(1)
+
+
+@db_app.command("url")
+def db_url() -> None:
+    """Print the database URL (starting the embedded server if needed)."""
+    typer.echo(database_url(settings(), quiet=True))
+
+
+# --- migrate ----------------------------------------------------------------------------------------------
+
+
+@app.command()
+def migrate() -> None:
+    """Upgrade the database schema to the latest revision (a no-op when it is up to date)."""
+    from db.migrate import upgrade
+
+    url = database_url(settings())
+    before, after = run_db(lambda: asyncio.to_thread(upgrade, url), url)
+    if before == after:
+        typer.echo(f"database schema is up to date (revision {after})")
+    else:
+        typer.echo(f"migrated database schema from {before or 'empty'} to {after}")
+
+
+# --- parse -------------------------------------------------------------------------------------------------
+
+
+@app.command()
+def parse(
+    files: Annotated[list[Path], typer.Argument(help="Report text files (.txt, .md) or documents.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print canonical JSON (an array for several files).")] = False,
+) -> None:
+    """Parse report files and print what was read: a summary, or the canonical JSON."""
+    from loaders.pipeline import ParseFailure, parse_path
+    from loaders.summary import describe
+
+    results, failed = [], 0
+    for path in files:
+        if not path.is_file():
+            raise fail(f"no such file: {path}", 2)
+        try:
+            report = parse_path(path)
+        except ParseFailure as exc:
+            failed += 1
+            typer.echo(f"error: {path}: {exc}", err=True)
+            continue
+        results.append(report.to_json() if as_json else describe(report, path))
+    if as_json:
+        out = results[0] if len(files) == 1 and results else results
+        if results or len(files) > 1:
+            typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        typer.echo("\n\n".join(results))
+    if failed:
+        raise typer.Exit(1)
+
+
+# --- serve -------------------------------------------------------------------------------------------------
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to bind (XXGK_HOST, default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (XXGK_PORT, default 8000).")] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes; the API holds no state.")] = 1,
+) -> None:
+    """Serve the GraphQL API (/graphql), the dashboard (/), /healthz and /metrics."""
+    import os
+
+    import uvicorn
+
+    cfg = settings()
+    url = database_url(cfg)
+    # Workers resolve the same database: hand them the URL the embedded server got.
+    os.environ.setdefault("DATABASE_URL", url)
+    uvicorn.run("api.app:create_app", factory=True, host=host or cfg.host, port=port or cfg.port,
+                workers=workers, log_level="info", access_log=False)
+
+
+def main() -> None:
+    """Console entry point."""
+    import os
+
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # a bug, not a user mistake: one line unless asked for the traceback
+        if os.environ.get("XXGK_DEBUG"):
+            raise
+        typer.echo(f"internal error: {type(exc).__name__}: {exc} (set XXGK_DEBUG=1 for the traceback)", err=True)
+        sys.exit(70)

@@ -1,0 +1,38 @@
+"""Turning the failures a user can cause into one clear line instead of a traceback."""
+
+from __future__ import annotations
+
+import socket
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError
+
+
+def describe_connection_error(exc: BaseException, url: str | None) -> str:
+    """One line saying which database could not be reached and why."""
+    where = "the database"
+    if url:
+        try:
+            u = make_url(url)
+            host = u.host or u.query.get("host") or "localhost"
+            where = f"the database {u.database or ''} at {host}{':' + str(u.port) if u.port else ''}"
+        except Exception:  # noqa: BLE001 - describing an error must not raise another
+            pass
+    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    if isinstance(cause, socket.gaierror):
+        reason = "unknown host"
+    else:
+        text = str(cause).strip().splitlines()
+        reason = text[0] if text else type(cause).__name__
+        # asyncpg prefixes driver class names; keep what a person reads.
+        reason = reason.split(": ", 1)[-1] if reason.startswith("<class") else reason
+    return f"cannot connect to {where}: {reason}"
+
+
+CONNECTION_ERRORS: tuple[type[BaseException], ...] = (OSError, TimeoutError, DBAPIError, InterfaceError)
+try:  # asyncpg's own errors (bad password, unknown database) when raised outside SQLAlchemy
+    import asyncpg
+
+    CONNECTION_ERRORS += (asyncpg.PostgresError, asyncpg.InterfaceError)
+except ImportError:  # pragma: no cover
+    pass
