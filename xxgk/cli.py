@@ -163,6 +163,73 @@ def parse(
         raise typer.Exit(1)
 
 
+# --- load --------------------------------------------------------------------------------------------------
+
+
+@app.command()
+def load(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories (searched recursively) or globs.")],
+    manifest: Annotated[Path | None, typer.Option(help="CSV with columns path, agency, region_code, year, "
+                                                       "source_url, published_at (all optional but path).")] = None,
+    agency: Annotated[str | None, typer.Option(help="Agency name for every document, overriding the title.")] = None,
+    year: Annotated[int | None, typer.Option(help="Report year for every document, overriding the title.")] = None,
+    jobs: Annotated[int | None, typer.Option(help="Parser processes (default: one per CPU).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+) -> None:
+    """Load report documents (.txt .md .html .docx .pdf) into the database.
+
+    A document already loaded (same SHA-256) is `unchanged`; a new document for the same agency and year
+    `replaces` the old report. Each report is all-or-nothing; failures are recorded and the batch goes on.
+    Exit code 0 when everything loaded, 1 when any document failed, 2 for a usage error.
+    """
+    from xxgk.ingest import UsageError, expand, read_manifest
+    from xxgk.ingest import load as run_load
+    from loaders.pipeline import Overrides
+
+    try:
+        files = expand(paths)
+        rows = read_manifest(manifest) if manifest else None
+    except UsageError as exc:
+        raise fail(str(exc), 2) from None
+    if year is not None and not 2008 <= year <= 2100:
+        raise fail(f"--year {year} is not a report year", 2)
+    cfg = settings()
+    url = database_url(cfg, quiet=quiet)
+    summary = run_db(lambda: _load_with_progress(run_load, url, files, rows, Overrides(agency=agency, year=year),
+                                                jobs, quiet), url)
+    if not quiet:
+        _print_load_summary(summary)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+async def _load_with_progress(run_load, url, files, rows, overrides, jobs, quiet):
+    from xxgk.ingest import UsageError
+
+    show = not quiet and sys.stderr.isatty()
+    try:
+        if not show:
+            return await run_load(url, files, manifest=rows, overrides=overrides, jobs=jobs)
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        with Progress(TextColumn("loading"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      transient=True) as bar:
+            task = bar.add_task("load", total=len(files))
+            return await run_load(url, files, manifest=rows, overrides=overrides, jobs=jobs,
+                                  progress=lambda n: bar.advance(task, n))
+    except UsageError as exc:
+        raise fail(str(exc), 2) from None
+
+
+def _print_load_summary(summary) -> None:
+    c = summary.counts
+    for path, reason in summary.failures:
+        typer.echo(f"failed: {path}: {reason}", err=True)
+    issues = ", ".join(f"{n} {sev}" for sev, n in sorted(summary.issues.items())) or "none"
+    typer.echo(f"loaded {c['loaded']}, unchanged {c['unchanged']}, replaced {c['replaced']}, failed {c['failed']}"
+               f"; parse issues: {issues}")
+
+
 # --- serve -------------------------------------------------------------------------------------------------
 
 

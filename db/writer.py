@@ -1,0 +1,283 @@
+"""Writing canonical reports: many per transaction with COPY, each report all-or-nothing.
+
+A batch is written in one transaction. If anything in it fails, every report of the batch is written
+again in a transaction of its own, so a bad report never leaves rows behind and never stops the others.
+Cross-year checks of the neighbouring years (Y-1, Y+1 of the same agency) are recomputed in the same
+transaction, whatever order the years arrive in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+import asyncpg
+
+from checks import CheckResult, check_pair, check_report
+from db.reading import fetch_reports
+from loaders.canonical import APPLICANT_COLUMNS, REVIEW_RESULTS, Report, template_for_year
+from loaders.placement import Placement, place_report
+
+Status = Literal["loaded", "unchanged", "replaced", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a report came from: its URI, format (txt, md, html, docx, pdf, synthetic) and SHA-256."""
+
+    uri: str
+    format: str
+    sha256: str
+    synthetic: bool = False
+    raw_text: str = ""
+    parser_version: str = ""
+
+
+@dataclass(slots=True)
+class Incoming:
+    """A parsed report on its way into the database, with what was worked out about it in a worker."""
+
+    report: Report
+    source: Source
+    placement: Placement | None = None
+    checks: list[CheckResult] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoreResult:
+    uri: str
+    status: Status
+    report_id: int | None = None
+    reason: str | None = None
+
+
+@dataclass(slots=True)
+class _Prepared:
+    item: Incoming
+    agency_key: str
+    report_id: int = 0
+    replaced: bool = False
+    results: list[CheckResult] = field(default_factory=list)
+
+
+def dsn(url: str) -> str:
+    """An asyncpg DSN from a SQLAlchemy URL (``postgresql+asyncpg://`` → ``postgresql://``)."""
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    return u.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def store_reports(url_or_conn: str | asyncpg.Connection, items: Iterable[Incoming | tuple[Report, Source]],
+                        ) -> list[StoreResult]:
+    """Store reports; returns one result per item, in order. Never raises for a bad report."""
+    prepared = [_incoming(i) for i in items]
+    conn = await asyncpg.connect(dsn(url_or_conn)) if isinstance(url_or_conn, str) else url_or_conn
+    try:
+        return await _store(conn, prepared)
+    finally:
+        if isinstance(url_or_conn, str):
+            await conn.close()
+
+
+def _incoming(item: Incoming | tuple[Report, Source]) -> Incoming:
+    return item if isinstance(item, Incoming) else Incoming(item[0], item[1])
+
+
+async def _store(conn: asyncpg.Connection, items: list[Incoming]) -> list[StoreResult]:
+    results: dict[int, StoreResult] = {}
+    known = {r["sha256"] for r in await conn.fetch(
+        "SELECT sha256 FROM report WHERE sha256 = ANY($1::text[])", [i.source.sha256 for i in items])}
+    rounds: list[list[tuple[int, _Prepared]]] = []
+    seen_sha: set[str] = set()
+    for n, item in enumerate(items):
+        if item.source.sha256 in known or item.source.sha256 in seen_sha:
+            results[n] = StoreResult(item.source.uri, "unchanged")
+            continue
+        seen_sha.add(item.source.sha256)
+        if item.placement is None:
+            item.placement = place_report(item.report)
+        # Synthetic agencies never merge with real ones of the same name and place.
+        key = ("synthetic:" if item.source.synthetic else "") + item.placement.agency_key
+        prep = _Prepared(item, key)
+        # Two reports of one agency and year in one batch: the later replaces the earlier, in a later round.
+        for rnd in rounds:
+            if all((p.agency_key, p.item.report.year) != (prep.agency_key, item.report.year) for _, p in rnd):
+                rnd.append((n, prep))
+                break
+        else:
+            rounds.append([(n, prep)])
+    for rnd in rounds:
+        try:
+            async with conn.transaction():
+                await _write(conn, [p for _, p in rnd])
+            for n, p in rnd:
+                results[n] = StoreResult(p.item.source.uri, "replaced" if p.replaced else "loaded", p.report_id)
+        except (asyncpg.PostgresError, ValueError, TypeError, OverflowError) as batch_error:
+            if len(rnd) == 1:
+                n, p = rnd[0]
+                results[n] = await _failed(conn, p.item.source, batch_error)
+                continue
+            for n, p in rnd:  # find the bad one(s): each report alone
+                p.replaced, p.results = False, []
+                try:
+                    async with conn.transaction():
+                        await _write(conn, [p])
+                    results[n] = StoreResult(p.item.source.uri, "replaced" if p.replaced else "loaded", p.report_id)
+                except (asyncpg.PostgresError, ValueError, TypeError, OverflowError) as exc:
+                    results[n] = await _failed(conn, p.item.source, exc)
+    return [results[n] for n in range(len(items))]
+
+
+async def _failed(conn: asyncpg.Connection, source: Source, exc: BaseException) -> StoreResult:
+    reason = f"database rejected the report: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+    await record_failure(conn, source.uri, source.sha256, reason)
+    return StoreResult(source.uri, "failed", reason=reason)
+
+
+async def record_failure(conn: asyncpg.Connection, path: str, sha256: str | None, reason: str) -> None:
+    """Remember a document that could not be loaded."""
+    await conn.execute("INSERT INTO load_failure (path, sha256, reason) VALUES ($1, $2, $3)", path, sha256, reason)
+
+
+async def _write(conn: asyncpg.Connection, batch: list[_Prepared]) -> None:
+    await _ensure_regions(conn, batch)
+    await conn.executemany(
+        "INSERT INTO year (year, template) VALUES ($1, $2) ON CONFLICT (year) DO NOTHING",
+        sorted({(p.item.report.year, template_for_year(p.item.report.year)) for p in batch}),
+    )
+    agency_ids = await _upsert_agencies(conn, batch)
+    pairs = [(agency_ids[p.agency_key], p.item.report.year) for p in batch]
+    old = await conn.fetch(
+        "SELECT r.id, r.agency_id, r.year FROM report r JOIN unnest($1::int[], $2::int[]) AS k(a, y) "
+        "ON r.agency_id = k.a AND r.year = k.y",
+        [a for a, _ in pairs], [y for _, y in pairs])
+    if old:
+        replaced = {(r["agency_id"], r["year"]) for r in old}
+        for p, pair in zip(batch, pairs, strict=True):
+            p.replaced = pair in replaced
+        await conn.execute("DELETE FROM report WHERE id = ANY($1::int[])", [r["id"] for r in old])
+    ids = [r[0] for r in await conn.fetch(
+        "SELECT nextval(pg_get_serial_sequence('report', 'id')) FROM generate_series(1, $1)", len(batch))]
+    for p, rid in zip(batch, ids, strict=True):
+        p.report_id = rid
+        p.results = p.item.checks if p.item.checks is not None else check_report(p.item.report)
+    await _copy_reports(conn, batch, agency_ids)
+    cross = await _cross_year(conn, {(agency_ids[p.agency_key], p.item.report.year) for p in batch})
+    await _copy_checks(conn, [(p.report_id, c, False) for p in batch for c in p.results] + cross)
+    touched = list({p.report_id for p in batch} | {rid for rid, _, _ in cross})
+    await refresh_summaries(conn, touched)
+
+
+async def _ensure_regions(conn: asyncpg.Connection, batch: list[_Prepared]) -> None:
+    rows = {}
+    for p in batch:
+        for region in (p.item.placement.chain if p.item.placement else ()):
+            rows[region.code] = (region.code, region.name, region.level, region.parent_code)
+    if rows:
+        # Parents before children: the chain is ordered from province down.
+        await conn.executemany(
+            "INSERT INTO region (code, name, level, parent_code) VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO NOTHING",
+            sorted(rows.values(), key=lambda r: len(r[3] or "")),
+        )
+
+
+async def _upsert_agencies(conn: asyncpg.Connection, batch: list[_Prepared]) -> dict[str, int]:
+    agencies = {}
+    for p in batch:
+        pl = p.item.placement
+        assert pl is not None
+        agencies[p.agency_key] = (p.agency_key, p.item.report.agency_name, pl.normalised_name, pl.kind,
+                                  pl.region_code, p.item.report.region_hint, p.item.source.synthetic)
+    rows = await conn.fetch(
+        "INSERT INTO agency (key, name, normalised_name, kind, region_code, region_hint, synthetic) "
+        "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bool[]) "
+        "ON CONFLICT (key) DO UPDATE SET name = EXCLUDED.name RETURNING id, key",
+        *[list(col) for col in zip(*agencies.values(), strict=True)],
+    )
+    return {r["key"]: r["id"] for r in rows}
+
+
+def _num(v: int | Decimal | None) -> Decimal | None:
+    return None if v is None else Decimal(v)
+
+
+async def _copy_reports(conn: asyncpg.Connection, batch: list[_Prepared], agency_ids: dict[str, int]) -> None:
+    reports, proactive, applications, reviews, provenance, issues = [], [], [], [], [], []
+    for p in batch:
+        r, s, rid = p.item.report, p.item.source, p.report_id
+        reports.append((rid, agency_ids[p.agency_key], r.year, r.template, r.title, r.published_at, s.uri, s.format,
+                        s.sha256, s.parser_version, s.raw_text, len(r.issues)))
+        proactive += [(rid, cat, m, _num(v)) for cat, ms in r.proactive.items() for m, v in ms.items()]
+        applications += [(rid, row, *(cols.get(c) for c in APPLICANT_COLUMNS)) for row, cols in r.applications.items()]
+        reviews += [(rid, g, *(cols.get(c) for c in REVIEW_RESULTS)) for g, cols in r.reviews.items()]
+        provenance += [(rid, path, prov) for path, prov in r.provenance.items()]
+        issues += [(rid, i.code, i.severity, i.line, i.message) for i in r.issues]
+    await conn.copy_records_to_table("report", records=reports, columns=[
+        "id", "agency_id", "year", "template", "title", "published_at", "source_uri", "source_format", "sha256",
+        "parser_version", "raw_text", "issue_count"])
+    await conn.copy_records_to_table("proactive_count", records=proactive,
+                                     columns=["report_id", "category", "metric", "value"])
+    await conn.copy_records_to_table("application_outcome", records=applications,
+                                     columns=["report_id", "row_key", *APPLICANT_COLUMNS])
+    await conn.copy_records_to_table("review_litigation", records=reviews,
+                                     columns=["report_id", "group", *REVIEW_RESULTS])
+    await conn.copy_records_to_table("value_provenance", records=provenance,
+                                     columns=["report_id", "path", "provenance"])
+    await conn.copy_records_to_table("parse_issue", records=issues,
+                                     columns=["report_id", "code", "severity", "line", "message"])
+
+
+async def _copy_checks(conn: asyncpg.Connection, rows: Sequence[tuple[int, CheckResult, bool]]) -> None:
+    await conn.copy_records_to_table("check_result", records=[
+        (rid, c.code, c.status, c.severity, c.location, _num(c.expected), _num(c.actual), c.message, cross)
+        for rid, c, cross in rows
+    ], columns=["report_id", "code", "status", "severity", "location", "expected", "actual", "message", "cross_year"])
+
+
+async def _cross_year(conn: asyncpg.Connection, keys: set[tuple[int, int]]) -> list[tuple[int, CheckResult, bool]]:
+    """Recompute the cross-year checks touching (agency, year) keys; results belong to the later report."""
+    if not keys:
+        return []
+    agency_ids = sorted({a for a, _ in keys})
+    rows = await conn.fetch("SELECT id, agency_id, year FROM report WHERE agency_id = ANY($1::int[])", agency_ids)
+    by_key = {(r["agency_id"], r["year"]): r["id"] for r in rows}
+    pairs = set()
+    for a, y in keys:
+        if (a, y - 1) in by_key:
+            pairs.add((by_key[(a, y - 1)], by_key[(a, y)]))
+        if (a, y + 1) in by_key:
+            pairs.add((by_key[(a, y)], by_key[(a, y + 1)]))
+    if not pairs:
+        return []
+    later = sorted({cur for _, cur in pairs})
+    await conn.execute("DELETE FROM check_result WHERE cross_year AND report_id = ANY($1::int[])", later)
+    reports = await fetch_reports(conn, sorted({i for pair in pairs for i in pair}))
+    out = []
+    for prev, cur in sorted(pairs):
+        out += [(cur, c, True) for c in check_pair(reports[prev], reports[cur])]
+    return out
+
+
+async def refresh_summaries(conn: asyncpg.Connection, report_ids: list[int]) -> None:
+    """Keep report's check counters equal to its check_result rows."""
+    await conn.execute(
+        """
+        UPDATE report r SET
+            checks_passed = coalesce(s.passed, 0), checks_failed = coalesce(s.failed, 0),
+            checks_not_checkable = coalesce(s.not_checkable, 0), warnings = coalesce(s.warnings, 0)
+        FROM (SELECT id FROM unnest($1::int[]) AS id) ids
+        LEFT JOIN (
+            SELECT report_id,
+                   count(*) FILTER (WHERE status = 'passed') AS passed,
+                   count(*) FILTER (WHERE status = 'failed' AND severity = 'error') AS failed,
+                   count(*) FILTER (WHERE status = 'not_checkable') AS not_checkable,
+                   count(*) FILTER (WHERE status = 'failed' AND severity = 'warning') AS warnings
+            FROM check_result WHERE report_id = ANY($1::int[]) GROUP BY report_id
+        ) s ON s.report_id = ids.id
+        WHERE r.id = ids.id
+        """,
+        report_ids,
+    )

@@ -1,0 +1,115 @@
+"""Writing canonical reports: atomic per report, idempotent by SHA-256, replacing by agency and year."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from dataclasses import replace
+
+import asyncpg
+import pytest
+
+from db.writer import Source, StoreResult, dsn, store_reports
+from loaders.canonical import Report
+
+
+def _report(name: str = "官渡镇", year: int = 2021, new_total: int = 3) -> Report:
+    r = Report.blank(name, year, "2021" if year >= 2021 else "2019", title=f"万源市{name}{year}年政府信息公开工作年度报告",
+                     region_hint="万源市")
+    for row in r.applications:
+        r.applications[row] = dict.fromkeys(r.applications[row], 0)
+    r.applications["new_received"] = {**r.applications["new_received"], "natural_person": new_total, "total": new_total}
+    r.applications["granted"] = {**r.applications["granted"], "natural_person": new_total, "total": new_total}
+    r.applications["outcome_total"] = dict(r.applications["granted"])
+    r.reviews["review"] = {"upheld": None, "corrected": None, "other": None, "pending": None, "total": None}
+    r.provenance["reviews.review.total"] = "missing"
+    return r
+
+
+def _source(tag: str) -> Source:
+    return Source(f"file:///{tag}.txt", "txt", hashlib.sha256(tag.encode()).hexdigest(), raw_text=tag,
+                  parser_version="test")
+
+
+def store(url: str, items) -> list[StoreResult]:
+    return asyncio.run(store_reports(url, items))
+
+
+async def _fetch(url: str, sql: str, *args):
+    conn = await asyncpg.connect(dsn(url))
+    try:
+        return await conn.fetch(sql, *args)
+    finally:
+        await conn.close()
+
+
+def fetch(url: str, sql: str, *args):
+    return asyncio.run(_fetch(url, sql, *args))
+
+
+def test_a_report_is_stored_with_nulls_kept_and_its_region_resolved(db_url):
+    [res] = store(db_url, [(_report(), _source("a"))])
+    assert res.status == "loaded"
+    [row] = fetch(db_url, "SELECT * FROM application_outcome WHERE row_key = 'new_received'")
+    assert (row["natural_person"], row["commercial_enterprise"], row["total"]) == (3, 0, 3)
+    [rev] = fetch(db_url, "SELECT * FROM review_litigation WHERE \"group\" = 'review'")
+    assert rev["upheld"] is None and rev["total"] is None
+    [agency] = fetch(db_url, "SELECT a.*, r.name AS region FROM agency a JOIN region r ON r.code = a.region_code")
+    assert (agency["kind"], agency["region_code"], agency["region"]) == ("township", "511781", "万源市")
+    assert [r["provenance"] for r in fetch(db_url, "SELECT provenance FROM value_provenance")] == ["missing"]
+
+
+def test_loading_the_same_document_twice_is_unchanged(db_url):
+    store(db_url, [(_report(), _source("a"))])
+    assert [r.status for r in store(db_url, [(_report(), _source("a"))])] == ["unchanged"]
+    assert fetch(db_url, "SELECT count(*) FROM report")[0][0] == 1
+
+
+def test_a_new_document_for_the_same_agency_and_year_replaces_the_old_report(db_url):
+    store(db_url, [(_report(new_total=3), _source("a"))])
+    [res] = store(db_url, [(_report(new_total=5), _source("b"))])
+    assert res.status == "replaced"
+    rows = fetch(db_url, "SELECT r.sha256, o.total FROM report r JOIN application_outcome o ON o.report_id = r.id "
+                         "WHERE o.row_key = 'new_received'")
+    assert [(r["sha256"], r["total"]) for r in rows] == [(_source("b").sha256, 5)]
+
+
+def test_a_report_failing_mid_write_leaves_no_row_and_the_batch_goes_on(db_url):
+    bad = _report("横河镇")
+    bad.applications["granted"]["natural_person"] = 2**40  # overflows the integer column during COPY
+    results = store(db_url, [(_report("官渡镇"), _source("a")), (bad, _source("bad")), (_report("水口镇"), _source("c"))])
+    assert [r.status for r in results] == ["loaded", "failed", "loaded"]
+    assert "database rejected" in results[1].reason
+    names = {r["name"] for r in fetch(db_url, "SELECT a.name FROM report r JOIN agency a ON a.id = r.agency_id")}
+    assert names == {"官渡镇", "水口镇"}
+    bad_sha = _source("bad").sha256
+    assert fetch(db_url, "SELECT count(*) FROM report WHERE sha256 = $1", bad_sha)[0][0] == 0
+    assert fetch(db_url, "SELECT count(*) FROM application_outcome o LEFT JOIN report r ON r.id = o.report_id "
+                         "WHERE r.id IS NULL")[0][0] == 0
+    assert fetch(db_url, "SELECT sha256 FROM load_failure")[0][0] == bad_sha
+
+
+@pytest.mark.parametrize("order", ["earlier_first", "later_first"])
+def test_cross_year_checks_do_not_depend_on_loading_order(db_url, order):
+    y1, y2 = _report(year=2021), _report(year=2022)
+    y1.applications["carried_forward"] = {**y1.applications["carried_forward"], "natural_person": 1, "total": 1}
+    y1.applications["new_received"] = {**y1.applications["new_received"], "natural_person": 4, "total": 4}
+    items = [(y1, _source("y1")), (y2, _source("y2"))]
+    for item in (items if order == "earlier_first" else items[::-1]):
+        store(db_url, [item])
+    rows = fetch(db_url, "SELECT c.status, c.location, c.expected, c.actual, r.year FROM check_result c "
+                         "JOIN report r ON r.id = c.report_id WHERE c.code = 'X_CARRIED_FORWARD'")
+    by_col = {r["location"]: r for r in rows}
+    assert {r["year"] for r in rows} == {2022}
+    failed = [loc for loc, r in by_col.items() if r["status"] == "failed"]
+    assert len(failed) == 2 and all("natural_person" in loc or "total" in loc for loc in failed)
+    [summary] = fetch(db_url, "SELECT checks_failed FROM report WHERE year = 2022")
+    assert summary[0] >= 2
+
+
+def test_synthetic_agencies_never_merge_with_real_ones(db_url):
+    real = (_report(), _source("real"))
+    fake = (_report(), replace(_source("fake"), synthetic=True))
+    assert [r.status for r in store(db_url, [real, fake])] == ["loaded", "loaded"]
+    rows = fetch(db_url, "SELECT synthetic FROM agency ORDER BY synthetic")
+    assert [r[0] for r in rows] == [False, True]

@@ -1,0 +1,176 @@
+"""``xxgk load``: documents → rows, parsed in worker processes and written in batches.
+
+Memory stays flat: paths are processed in windows, and only two windows of parsed reports are held at
+once (one being written while the workers parse the next).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import glob
+import multiprocessing
+import os
+import sys
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import asyncpg
+
+from db.writer import StoreResult, dsn, record_failure, store_reports
+from loaders.pipeline import Overrides, Prepared, prepare
+from loaders.readers import SUFFIXES
+
+WINDOW = 1000
+BATCH = 500
+
+
+class UsageError(ValueError):
+    """A bad invocation: missing path, bad manifest. Exit code 2."""
+
+
+@dataclass(slots=True)
+class LoadSummary:
+    counts: Counter = field(default_factory=Counter)
+    issues: Counter = field(default_factory=Counter)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return self.counts["failed"]
+
+
+def expand(paths: Sequence[str]) -> list[Path]:
+    """Files, directories (recursive, supported extensions only) and globs, in a stable order, de-duplicated."""
+    found: dict[Path, None] = {}
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and f.suffix.lower() in SUFFIXES:
+                    found[f] = None
+        elif p.is_file():
+            found[p] = None
+        elif glob.has_magic(raw):
+            matches = sorted(Path(m) for m in glob.glob(raw, recursive=True) if Path(m).is_file())
+            if not matches:
+                raise UsageError(f"no files match {raw}")
+            found.update(dict.fromkeys(matches))
+        else:
+            raise UsageError(f"no such file or directory: {raw}")
+    return list(found)
+
+
+def read_manifest(path: Path) -> dict[Path, Overrides]:
+    """Manifest CSV: path (required), agency, region_code, year, source_url, published_at."""
+    if not path.is_file():
+        raise UsageError(f"manifest not found: {path}")
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            rows = list(csv.DictReader(fh))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise UsageError(f"manifest {path} is not a UTF-8 CSV file: {exc}") from None
+    if not rows or "path" not in rows[0]:
+        raise UsageError(f"manifest {path} needs a header row with a 'path' column")
+    out: dict[Path, Overrides] = {}
+    for n, row in enumerate(rows, start=2):
+        if not (row.get("path") or "").strip():
+            raise UsageError(f"manifest {path} line {n}: empty path")
+        try:
+            year = int(row["year"]) if (row.get("year") or "").strip() else None
+            published = date.fromisoformat(row["published_at"].strip()) if (row.get("published_at") or "").strip() else None
+        except ValueError as exc:
+            raise UsageError(f"manifest {path} line {n}: {exc}") from None
+        target = (path.parent / row["path"].strip()).resolve()
+        out[target] = Overrides(
+            agency=(row.get("agency") or "").strip() or None,
+            region_code=(row.get("region_code") or "").strip() or None,
+            year=year,
+            source_url=(row.get("source_url") or "").strip() or None,
+            published_at=published,
+        )
+    return out
+
+
+def _prepare_job(job: tuple[str, Overrides]) -> Prepared:
+    return prepare(job[0], job[1])
+
+
+def _windows(jobs: list[tuple[str, Overrides]]) -> Iterator[list[tuple[str, Overrides]]]:
+    for start in range(0, len(jobs), WINDOW):
+        yield jobs[start:start + WINDOW]
+
+
+async def ensure_migrated(url: str) -> None:
+    conn = await asyncpg.connect(dsn(url))
+    try:
+        migrated = await conn.fetchval("SELECT to_regclass('public.report') IS NOT NULL")
+    finally:
+        await conn.close()
+    if not migrated:
+        raise UsageError("the database has no xxgk tables yet; run `xxgk migrate` first")
+
+
+async def load(url: str, files: list[Path], *, manifest: dict[Path, Overrides] | None = None,
+               overrides: Overrides | None = None, jobs: int | None = None, progress=None) -> LoadSummary:
+    """Load ``files``; ``progress(n)`` is called as documents are done."""
+    await ensure_migrated(url)
+    manifest = manifest or {}
+    base = overrides or Overrides()
+    work = [(str(f), _merge(manifest.get(f.resolve()), base)) for f in files]
+    summary = LoadSummary()
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    conn = await asyncpg.connect(dsn(url))
+    ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+    try:
+        if jobs == 1 or len(work) < 20:
+            for window in _windows(work):
+                await _write(conn, [_prepare_job(j) for j in window], summary, progress)
+        else:
+            with ctx.Pool(jobs) as pool:
+                windows = _windows(work)
+                first = next(windows, None)
+                pending = pool.imap(_prepare_job, first, chunksize=16) if first else None
+                while pending is not None:
+                    done = await asyncio.to_thread(list, pending)
+                    nxt = next(windows, None)
+                    pending = pool.imap(_prepare_job, nxt, chunksize=16) if nxt else None
+                    await _write(conn, done, summary, progress)
+    finally:
+        await conn.close()
+    return summary
+
+
+def _merge(specific: Overrides | None, base: Overrides) -> Overrides:
+    if specific is None:
+        return base
+    return Overrides(
+        agency=base.agency or specific.agency,
+        region_code=specific.region_code,
+        year=base.year or specific.year,
+        source_url=specific.source_url,
+        published_at=specific.published_at,
+    )
+
+
+async def _write(conn: asyncpg.Connection, prepared: list[Prepared], summary: LoadSummary, progress) -> None:
+    ready = [p for p in prepared if p.incoming is not None]
+    for p in prepared:
+        if p.incoming is None:
+            await record_failure(conn, p.path, p.sha256, p.reason or "unknown failure")
+            summary.counts["failed"] += 1
+            summary.failures.append((p.path, p.reason or "unknown failure"))
+    for start in range(0, len(ready), BATCH):
+        chunk = ready[start:start + BATCH]
+        results: list[StoreResult] = await store_reports(conn, [p.incoming for p in chunk])
+        for p, r in zip(chunk, results, strict=True):
+            summary.counts[r.status] += 1
+            if r.status == "failed":
+                summary.failures.append((p.path, r.reason or "failed"))
+            elif r.status != "unchanged":
+                summary.issues.update(p.issue_counts)
+    if progress:
+        progress(len(prepared))
