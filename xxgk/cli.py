@@ -182,9 +182,9 @@ def load(
     `replaces` the old report. Each report is all-or-nothing; failures are recorded and the batch goes on.
     Exit code 0 when everything loaded, 1 when any document failed, 2 for a usage error.
     """
+    from loaders.pipeline import Overrides
     from xxgk.ingest import UsageError, expand, read_manifest
     from xxgk.ingest import load as run_load
-    from loaders.pipeline import Overrides
 
     try:
         files = expand(paths)
@@ -228,6 +228,125 @@ def _print_load_summary(summary) -> None:
     issues = ", ".join(f"{n} {sev}" for sev, n in sorted(summary.issues.items())) or "none"
     typer.echo(f"loaded {c['loaded']}, unchanged {c['unchanged']}, replaced {c['replaced']}, failed {c['failed']}"
                f"; parse issues: {issues}")
+
+
+# --- demo / check ------------------------------------------------------------------------------------------
+
+
+@app.command()
+def demo(
+    synthetic: Annotated[int, typer.Option("--synthetic", help="How many synthetic reports to add.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same reports.")] = 0,
+) -> None:
+    """Add clearly marked synthetic reports (source format `synthetic`) to try the API at scale."""
+    from xxgk.demo import add_synthetic
+    from xxgk.ingest import UsageError, ensure_migrated
+
+    if synthetic < 1:
+        raise fail("--synthetic must be at least 1", 2)
+    url = database_url(settings())
+
+    async def run():
+        try:
+            await ensure_migrated(url)
+        except UsageError as exc:
+            raise fail(str(exc), 2) from None
+        if not sys.stderr.isatty():
+            return await add_synthetic(url, synthetic, seed=seed)
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        with Progress(TextColumn("synthetic"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      transient=True) as bar:
+            task = bar.add_task("demo", total=synthetic)
+            return await add_synthetic(url, synthetic, seed=seed, progress=lambda n: bar.advance(task, n))
+
+    counts = run_db(run, url)
+    typer.echo(", ".join(f"{status} {n}" for status, n in sorted(counts.items())) + " synthetic reports")
+
+
+@app.command()
+def check(
+    agency: Annotated[str | None, typer.Option(help="Only agencies whose name contains this.")] = None,
+    year: Annotated[int | None, typer.Option(help="Only this report year.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many reports listed.")] = 50,
+) -> None:
+    """Print the failed consistency checks of stored reports, with their messages."""
+    from xxgk.checking import failed_checks
+    from xxgk.ingest import UsageError, ensure_migrated
+
+    url = database_url(settings(), quiet=True)
+
+    async def run():
+        try:
+            await ensure_migrated(url)
+        except UsageError as exc:
+            raise fail(str(exc), 2) from None
+        return await failed_checks(url, agency=agency, year=year, limit=limit)
+
+    checked, reports = run_db(run, url)
+    for head, rows in reports:
+        typer.echo(head)
+        for row in rows:
+            typer.echo(f"  {row}")
+    bad = len(reports)
+    typer.echo(f"{checked} report(s) checked, {bad}{'+' if bad >= limit else ''} with failed checks")
+
+
+# --- export ------------------------------------------------------------------------------------------------
+
+
+@app.command()
+def export(
+    outdir: Annotated[Path, typer.Argument(help="Directory for the files (created when missing).")],
+    year: Annotated[int | None, typer.Option(help="Only reports of this year.")] = None,
+    region: Annotated[str | None, typer.Option(help="Only agencies in this GB/T 2260 region, at any level "
+                                                    "(e.g. 510000), its subdivisions included.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary.")] = False,
+) -> None:
+    """Export open data: one CSV per table, reports.jsonl and a Frictionless datapackage.json.
+
+    Empty cells stay empty (never 0); every report row carries its source URI, SHA-256 and parser version.
+    Exit code 2 for a bad filter or an OUTDIR that is not a directory.
+    """
+    from xxgk.export import ExportFilter, FilterError
+
+    try:
+        flt = ExportFilter.parse(year, region)
+    except FilterError as exc:
+        raise fail(str(exc), 2) from None
+    if outdir.exists() and not outdir.is_dir():
+        raise fail(f"not a directory: {outdir}", 2)
+    url = database_url(settings(), quiet=quiet)
+    counts = run_db(lambda: _export_with_progress(url, outdir, flt, quiet), url)
+    if not quiet:
+        rows = ", ".join(f"{name.removesuffix('.csv')} {n:,}" for name, n in counts.items())
+        typer.echo(f"wrote {len(counts) + 1} files to {outdir} (rows: {rows})")
+
+
+async def _export_with_progress(url: str, outdir: Path, flt, quiet: bool) -> dict[str, int]:
+    import asyncpg
+
+    from db.writer import dsn
+    from xxgk.export import export_dir
+
+    conn = await asyncpg.connect(dsn(url))
+    try:
+        if quiet or not sys.stderr.isatty():
+            return await export_dir(conn, outdir, flt)
+        from rich.progress import Progress, SpinnerColumn, TextColumn
+
+        with Progress(SpinnerColumn(), TextColumn("exporting {task.description}"),
+                      TextColumn("{task.completed:,.0f} rows"), transient=True) as bar:
+            tasks: dict[str, int] = {}
+
+            def advance(file: str, n: int) -> None:
+                if file not in tasks:
+                    tasks[file] = bar.add_task(file, total=None)
+                bar.advance(tasks[file], n)
+
+            return await export_dir(conn, outdir, flt, progress=advance)
+    finally:
+        await conn.close()
 
 
 # --- serve -------------------------------------------------------------------------------------------------

@@ -1,0 +1,158 @@
+"""`xxgk load` as a user runs it: real documents, a real database, exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from db.writer import dsn
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+SEEDS = sorted(FIXTURES.glob("0*.txt"))
+
+
+def xxgk(*args: str, url: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": url}
+    return subprocess.run([sys.executable, "-m", "xxgk", *args], capture_output=True, text=True, env=env, cwd=cwd,
+                          timeout=300)
+
+
+def sql(url: str, query: str, *args):
+    async def run():
+        conn = await asyncpg.connect(dsn(url))
+        try:
+            return await conn.fetch(query, *args)
+        finally:
+            await conn.close()
+
+    return asyncio.run(run())
+
+
+def test_loading_the_seeds_stores_their_rows_and_values(db_url):
+    done = xxgk("load", *map(str, SEEDS), url=db_url)
+    assert done.returncode == 0, done.stderr
+    assert "loaded 5, unchanged 0, replaced 0, failed 0" in done.stdout
+    assert sql(db_url, "SELECT count(*) FROM report")[0][0] == 5
+    # 2021 template: 25 §3 rows; 2019 (seed 001): 23.
+    counts = {r["name"]: r["n"] for r in sql(db_url, "SELECT a.name, count(*) AS n FROM application_outcome o "
+                                                     "JOIN report r ON r.id = o.report_id JOIN agency a ON a.id = r.agency_id "
+                                                     "GROUP BY a.name")}
+    assert counts == {"官渡镇": 25, "横河镇人民政府": 23, "水口镇人民政府": 25, "红椿镇": 25, "官亭镇": 25}
+    # Seed 000 (line 86): the 行政复议 cells are empty → null, not 0; the litigation cells are 0.
+    rows = sql(db_url, "SELECT l.\"group\", l.upheld, l.total FROM review_litigation l JOIN report r ON r.id = l.report_id "
+                       "JOIN agency a ON a.id = r.agency_id WHERE a.name = '官渡镇' ORDER BY 1")
+    assert [(r["group"], r["upheld"], r["total"]) for r in rows] == [
+        ("litigation_after_review", 0, 0), ("litigation_direct", 0, 0), ("review", None, None)]
+    # Seed 001 (2019 template): 其他对外管理服务事项 112 / 0 / 236, procurement 2 items, 167900.
+    rows = sql(db_url, "SELECT p.category, p.metric, p.value FROM proactive_count p JOIN report r ON r.id = p.report_id "
+                       "WHERE r.year = 2020 AND p.category IN ('other_services', 'procurement') ORDER BY 1, 2")
+    assert {(r["category"], r["metric"]): r["value"] for r in rows} == {
+        ("other_services", "change"): 0, ("other_services", "decisions"): 236, ("other_services", "previous_items"): 112,
+        ("procurement", "amount"): 167900, ("procurement", "items"): 2}
+    # Region resolved from the title: 万源市 (511781) under 达州市, 四川省.
+    [agency] = sql(db_url, "SELECT a.kind, a.region_code, p.code AS city FROM agency a JOIN region c ON c.code = a.region_code "
+                           "JOIN region p ON p.code = c.parent_code WHERE a.name = '官渡镇'")
+    assert (agency["kind"], agency["region_code"], agency["city"]) == ("township", "511781", "511700")
+    # 官亭镇 exists in several provinces: loaded, region left null, with an issue saying so.
+    [issue] = sql(db_url, "SELECT i.code FROM parse_issue i JOIN report r ON r.id = i.report_id "
+                          "JOIN agency a ON a.id = r.agency_id WHERE a.name = '官亭镇' AND i.code LIKE 'REGION%'")
+    assert issue["code"] == "REGION_AMBIGUOUS"
+    # Seed 000's empty review cells make S4_GROUP_SUM not checkable for `review`.
+    [check] = sql(db_url, "SELECT c.status FROM check_result c JOIN report r ON r.id = c.report_id JOIN agency a "
+                          "ON a.id = r.agency_id WHERE a.name = '官渡镇' AND c.code = 'S4_GROUP_SUM' AND c.location = 'group=review'")
+    assert check["status"] == "not_checkable"
+
+
+def test_loading_twice_reports_unchanged(db_url):
+    assert xxgk("load", str(FIXTURES), url=db_url).returncode == 0
+    again = xxgk("load", str(FIXTURES), url=db_url)
+    assert again.returncode == 0
+    assert "loaded 0, unchanged 5, replaced 0, failed 0" in again.stdout
+    assert sql(db_url, "SELECT count(*) FROM report")[0][0] == 5
+
+
+def test_bad_documents_fail_with_reasons_and_the_rest_load(db_url, tmp_path):
+    good = SEEDS[:2]
+    for seed in good:
+        shutil.copy(seed, tmp_path / seed.name)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "junk.txt").write_bytes(bytes(range(256)) * 20)
+    (tmp_path / "corrupt.docx").write_bytes(b"PK\x03\x04 this is not a zip archive")
+    (tmp_path / "letter.txt").write_text("关于召开春季运动会的通知\n\n各单位：定于四月举行。\n", encoding="utf-8")
+    lines = SEEDS[0].read_text(encoding="utf-8").splitlines()
+    (tmp_path / "truncated.txt").write_text("\n".join(lines[:40]), encoding="utf-8")
+    (tmp_path / "latin1.txt").write_bytes("Jahresbericht über Öffentlichkeit".encode("latin-1") * 10)
+    done = xxgk("load", str(tmp_path), url=db_url)
+    assert done.returncode == 1
+    assert "loaded 2, unchanged 0, replaced 0, failed 6" in done.stdout
+    assert "Traceback" not in done.stderr
+    failed = {Path(r["path"]).name: r["reason"] for r in sql(db_url, "SELECT path, reason FROM load_failure")}
+    assert set(failed) == {"empty.txt", "junk.txt", "corrupt.docx", "letter.txt", "truncated.txt", "latin1.txt"}
+    assert "empty" in failed["empty.txt"]
+    assert all(reason and "\n" not in reason for reason in failed.values())
+    for name in failed:
+        assert f"failed: {tmp_path / name}" in done.stderr
+    assert sql(db_url, "SELECT count(*) FROM report")[0][0] == 2
+
+
+def test_a_new_version_of_a_report_replaces_the_old_one(db_url, tmp_path):
+    first = tmp_path / "v1.txt"
+    shutil.copy(SEEDS[0], first)
+    assert xxgk("load", str(first), url=db_url).returncode == 0
+    second = tmp_path / "v2.txt"
+    second.write_text(SEEDS[0].read_text(encoding="utf-8") + "\n（更正版）\n", encoding="utf-8")
+    done = xxgk("load", str(second), url=db_url)
+    assert "loaded 0, unchanged 0, replaced 1, failed 0" in done.stdout
+    [row] = sql(db_url, "SELECT source_uri FROM report")
+    assert row["source_uri"].endswith("v2.txt")
+
+
+def test_manifest_and_flags_override_the_text(db_url, tmp_path):
+    shutil.copy(SEEDS[4], tmp_path / "a.txt")
+    (tmp_path / "m.csv").write_text(
+        "path,agency,region_code,year,source_url,published_at\n"
+        "a.txt,官亭镇人民政府,630222,,https://example.gov.cn/a.html,2025-01-15\n", encoding="utf-8")
+    done = xxgk("load", str(tmp_path / "a.txt"), "--manifest", str(tmp_path / "m.csv"), url=db_url)
+    assert done.returncode == 0, done.stderr
+    [row] = sql(db_url, "SELECT a.name, a.region_code, r.source_uri, r.published_at, r.year FROM report r "
+                        "JOIN agency a ON a.id = r.agency_id")
+    assert (row["name"], row["region_code"], row["source_uri"], str(row["published_at"]), row["year"]) == (
+        "官亭镇人民政府", "630222", "https://example.gov.cn/a.html", "2025-01-15", 2024)
+    done = xxgk("load", str(SEEDS[0]), "--agency", "官渡镇人民政府", "--year", "2022", url=db_url)
+    assert done.returncode == 0
+    assert sql(db_url, "SELECT count(*) FROM report r JOIN agency a ON a.id = r.agency_id "
+                       "WHERE a.name = '官渡镇人民政府' AND r.year = 2022")[0][0] == 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (["/no/such/dir"], "no such file or directory: /no/such/dir"),
+    (["--manifest", "/no/such.csv", "x"], "no such file or directory: x"),
+    (["/no/*.txt"], "no files match /no/*.txt"),
+])
+def test_usage_errors_exit_2_with_one_line(db_url, args, message):
+    done = xxgk("load", *args, url=db_url)
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"error: {message}"
+
+
+def test_bad_manifest_is_a_usage_error(db_url, tmp_path):
+    (tmp_path / "m.csv").write_text("file,agency\na.txt,x\n", encoding="utf-8")
+    done = xxgk("load", str(SEEDS[0]), "--manifest", str(tmp_path / "m.csv"), url=db_url)
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"error: manifest {tmp_path / 'm.csv'} needs a header row with a 'path' column"
+
+
+def test_unreachable_database_is_one_line(tmp_path):
+    done = xxgk("load", str(SEEDS[0]), url="postgresql://nobody:x@127.0.0.1:9/none")
+    assert done.returncode == 1
+    assert done.stderr.strip().startswith("error: cannot connect to the database none at 127.0.0.1:9")
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
