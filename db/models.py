@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -111,6 +112,12 @@ class Report(Base):
     checks_not_checkable: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     warnings: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     issue_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Every check result of the report, all statuses: within-report checks, and cross-year checks against
+    # the previous year (recomputed when a neighbouring year is loaded). Failures are also rows of
+    # check_result, for filtering.
+    # JSON rather than JSONB: written once, read whole, and parsing JSONB would double the write cost.
+    checks: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    cross_checks: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
 
     agency: Mapped[Agency] = relationship(back_populates="reports", lazy="raise")
 
@@ -188,7 +195,11 @@ class ParseIssue(Base):
 
 
 class CheckResult(Base):
-    """One consistency check of one report at one location (see the checks package)."""
+    """A consistency check that did not pass (failed or not checkable), at one location.
+
+    Passed checks live only in ``report.checks`` / ``report.cross_checks``: a country's worth of reports
+    has millions of them and nobody filters on them.
+    """
 
     __tablename__ = "check_result"
 

@@ -250,7 +250,8 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     ),
     Table(
         "consistency_results", "Consistency checks (一致性检查结果)",
-        "One row per check and location: the identities of the national format, cross-year links and anomalies.",
+        "Consistency checks per location (identities of the national format, cross-year links, anomalies) as "
+        "stored: every failure and every check that could not be made; passes are counted in reports.csv.",
         (
             Field("id", "integer", "Check result identifier (检查结果编号)", required=True),
             _report_id(),
@@ -344,6 +345,24 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+# Only these field types need converting; the csv module already writes None as "" and an int as its digits.
+_CONVERTED = frozenset({"number", "boolean", "date", "datetime"})
+
+
+def _formatter(table: Table) -> Callable[[Sequence[Any]], Sequence[Any]] | None:
+    slots = [i for i, f in enumerate(table.fields) if f.type in _CONVERTED]
+    if not slots:
+        return None
+
+    def convert(row: Sequence[Any]) -> Sequence[Any]:
+        values = list(row)
+        for i in slots:
+            values[i] = cell(values[i])
+        return values
+
+    return convert
+
+
 def _read_only(conn: asyncpg.Connection) -> contextlib.AbstractAsyncContextManager[Any]:
     # One snapshot for everything exported together; a caller's transaction is reused as it is.
     if conn.is_in_transaction():
@@ -352,13 +371,13 @@ def _read_only(conn: asyncpg.Connection) -> contextlib.AbstractAsyncContextManag
 
 
 async def iter_rows(conn: asyncpg.Connection, table: str, flt: ExportFilter = ExportFilter()
-                    ) -> AsyncIterator[list[tuple[Any, ...]]]:
-    """Batches of rows of one table (values as asyncpg returns them), from a server-side cursor."""
+                    ) -> AsyncIterator[list[asyncpg.Record]]:
+    """Batches of rows of one table, in field order, from a server-side cursor."""
     sql, args = _query(TABLES[table], flt)
     async with _read_only(conn):
         cursor = await conn.cursor(sql, *args)
         while batch := await cursor.fetch(FETCH_ROWS):
-            yield [tuple(r.values()) for r in batch]
+            yield batch
 
 
 async def iter_csv(conn: asyncpg.Connection, table: str, flt: ExportFilter = ExportFilter(),
@@ -367,8 +386,9 @@ async def iter_csv(conn: asyncpg.Connection, table: str, flt: ExportFilter = Exp
     buf = io.StringIO()
     out = csv.writer(buf)
     out.writerow([f.name for f in TABLES[table].fields])
+    convert = _formatter(TABLES[table])
     async for batch in iter_rows(conn, table, flt):
-        out.writerows([cell(v) for v in row] for row in batch)
+        out.writerows(map(convert, batch) if convert else batch)
         yield _drain(buf)
         if counter:
             counter(len(batch))

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 25c2047094d8
+Revision ID: 0c652c05193c
 Revises: 
-Create Date: 2026-11-23 14:13:07.125508
+Create Date: 2026-11-23 14:29:05.188095
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '25c2047094d8'
+revision: str = '0c652c05193c'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -77,6 +77,8 @@ def upgrade() -> None:
     sa.Column('checks_not_checkable', sa.Integer(), server_default='0', nullable=False),
     sa.Column('warnings', sa.Integer(), server_default='0', nullable=False),
     sa.Column('issue_count', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('checks', sa.JSON(), server_default='[]', nullable=False),
+    sa.Column('cross_checks', sa.JSON(), server_default='[]', nullable=False),
     sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], name=op.f('fk_report_agency_id_agency'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['year'], ['year.year'], name=op.f('fk_report_year_year')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_report')),

@@ -1,0 +1,94 @@
+"""Ingestion benchmark: N synthetic reports rendered as text files in the four seed layouts, then loaded.
+
+    .venv/bin/python bench/load.py --n 100000 [--jobs 2]
+
+Uses a fresh database on the embedded server (or on DATABASE_URL's server), prints reports/s and the
+peak RSS of the loading process and of its worker processes. Targets: 100,000 reports ≤ 2 minutes,
+RSS < 500 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import asyncpg  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from db import embedded  # noqa: E402
+from db.engine import async_url  # noqa: E402
+from db.migrate import upgrade  # noqa: E402
+from db.writer import dsn  # noqa: E402
+from loaders.synthetic import generate, render  # noqa: E402
+from xxgk.ingest import expand, load  # noqa: E402
+
+LAYOUTS = ("docx_tsv", "html_lines", "docx_cells", "ocr_markdown")
+
+
+def write_corpus(folder: Path, n: int) -> None:
+    for i in range(n):
+        # Agencies with unique names (the generator's names repeat), so every document is a new report.
+        base = generate(i)
+        name = base.agency_name
+        report = generate(i, agency_name=f"{name[:-1]}{i}{name[-1]}", region_hint=base.region_hint)
+        (folder / f"{i:06d}.txt").write_text(render(report, LAYOUTS[i % 4], rng_seed=i), encoding="utf-8")
+
+
+async def fresh_database() -> tuple[str, str]:
+    if os.environ.get("DATABASE_URL"):
+        server = async_url(os.environ["DATABASE_URL"])
+    else:
+        server, _ = embedded.start(ROOT / ".xxgk" / "pgdata")
+    name = f"xxgk_bench_{uuid.uuid4().hex[:8]}"
+    admin = make_url(server).set(database="postgres").render_as_string(hide_password=False)
+    conn = await asyncpg.connect(dsn(admin))
+    await conn.execute(f'CREATE DATABASE "{name}"')
+    await conn.close()
+    return admin, make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+async def drop(admin: str, url: str) -> None:
+    conn = await asyncpg.connect(dsn(admin))
+    await conn.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+    await conn.close()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=10_000)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count())
+    ap.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="xxgk-bench-") as tmp:
+        t0 = time.perf_counter()
+        write_corpus(Path(tmp), args.n)
+        print(f"generated {args.n} documents in {time.perf_counter() - t0:.1f} s")
+        admin, url = asyncio.run(fresh_database())
+        upgrade(url)
+        files = expand([tmp])
+        t0 = time.perf_counter()
+        summary = asyncio.run(load(url, files, jobs=args.jobs))
+        elapsed = time.perf_counter() - t0
+        if not args.keep:
+            asyncio.run(drop(admin, url))
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"loaded {summary.counts['loaded']} (failed {summary.failed}) in {elapsed:.1f} s: "
+          f"{args.n / elapsed:,.0f} reports/s with {args.jobs} parser processes")
+    print(f"peak RSS: loader {own:.0f} MB, largest worker {kids:.0f} MB")
+    if summary.failures:
+        print("first failures:", *summary.failures[:5], sep="\n  ")
+
+
+if __name__ == "__main__":
+    main()
