@@ -97,7 +97,9 @@ def prepare(path: str, overrides: Overrides | None = None, *, synthetic: bool = 
     counts: dict[str, int] = {}
     for issue in report.issues:
         counts[issue.severity] = counts.get(issue.severity, 0) + 1
-    return Prepared(path, sha, Incoming(report, source, placement, check_report(report)), issue_counts=counts)
+    incoming = Incoming(report, source, placement, check_report(report))
+    incoming.encode_checks()
+    return Prepared(path, sha, incoming, issue_counts=counts)
 
 
 __all__ = ["Issue", "Overrides", "ParseFailure", "Prepared", "apply_overrides", "parse_bytes", "parse_path",
