@@ -8,11 +8,14 @@ from collections.abc import AsyncIterator
 
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from api.export import export_routes
 from api.graphql import graphql_app
+from api.observability import ObservabilityMiddleware, metrics
 from api.state import AppState
 from xxgk.settings import Settings
 
@@ -42,7 +45,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await state.dispose()
 
     app = Starlette(
-        routes=[Route("/healthz", healthz), Route("/graphql", graphql_app(state), methods=["GET", "POST"])],
+        routes=[Route("/healthz", healthz), Route("/metrics", metrics),
+                Route("/graphql", graphql_app(state), methods=["GET", "POST"]), *export_routes()],
+        middleware=[Middleware(ObservabilityMiddleware)],
         lifespan=lifespan,
     )
     app.state.xxgk = state

@@ -1,24 +1,49 @@
-"""The Strawberry schema mounted at /graphql, with GraphiQL."""
+"""The Strawberry schema mounted at /graphql (GraphiQL in a browser), and the per-request context."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from api.context import Context
+from api.errors import MaskInternalErrors
+from api.limits import limit_extensions
+from api.mutations import Mutation
+from api.queries import Query
 from api.state import AppState
 
-
-@strawberry.type
-class Query:
-    @strawberry.field(description="The API version.")
-    def version(self) -> str:
-        from xxgk import __version__
-
-        return __version__
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    # Limits refuse a query before it runs; masking applies to whatever happens while it runs.
+    extensions=[*limit_extensions(), MaskInternalErrors],
+)
 
 
-schema = strawberry.Schema(query=Query)
+class XxgkGraphQL(GraphQL[Context, None]):
+    """Strawberry's ASGI app with a fresh :class:`Context` (and fresh DataLoaders) per request."""
+
+    def __init__(self, state: AppState, **kw: Any) -> None:
+        super().__init__(schema, **kw)
+        self.state = state
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket | None) -> Context:
+        state = self.state
+        return Context(
+            request=request,  # type: ignore[arg-type]
+            response=response,  # type: ignore[arg-type]
+            settings=state.settings,
+            read_sessions=state.read_sessions,
+            write_sessions=state.write_sessions,
+            write_url=state.write_engine.url.render_as_string(hide_password=False),
+        )
 
 
-def graphql_app(state: AppState) -> GraphQL:
-    return GraphQL(schema, graphql_ide="graphiql")
+def graphql_app(state: AppState) -> GraphQL[Context, None]:
+    """The ASGI endpoint for /graphql."""
+    return XxgkGraphQL(state, graphql_ide="graphiql")

@@ -44,6 +44,14 @@ class Incoming:
     source: Source
     placement: Placement | None = None
     checks: list[CheckResult] | None = None
+    # Set by ``encode_checks`` in a worker: the JSON and counts of all results; ``checks`` then holds only
+    # the results that did not pass, so less crosses the process boundary.
+    encoded: tuple[str, tuple[int, int, int, int]] | None = None
+
+    def encode_checks(self) -> None:
+        results = self.checks if self.checks is not None else check_report(self.report)
+        self.encoded = (checks_json(results), status_counts(results))
+        self.checks = [c for c in results if c.status != "passed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,9 +225,9 @@ async def _copy_reports(conn: asyncpg.Connection, batch: list[_Prepared], agency
     reports, proactive, applications, reviews, provenance, issues = [], [], [], [], [], []
     for p in batch:
         r, s, rid = p.item.report, p.item.source, p.report_id
-        counts = status_counts(p.results)
+        encoded, counts = p.item.encoded or (checks_json(p.results), status_counts(p.results))
         reports.append((rid, agency_ids[p.agency_key], r.year, r.template, r.title, r.published_at, s.uri, s.format,
-                        s.sha256, s.parser_version, s.raw_text, len(r.issues), checks_json(p.results), *counts))
+                        s.sha256, s.parser_version, s.raw_text, len(r.issues), encoded, *counts))
         proactive += [(rid, cat, m, _num(v)) for cat, ms in r.proactive.items() for m, v in ms.items()]
         applications += [(rid, row, *(cols.get(c) for c in APPLICANT_COLUMNS)) for row, cols in r.applications.items()]
         reviews += [(rid, g, *(cols.get(c) for c in REVIEW_RESULTS)) for g, cols in r.reviews.items()]

@@ -1,0 +1,106 @@
+"""The ``filter`` input of list fields and ``summary``, and the SQL conditions it stands for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from sqlalchemy import ColumnElement, Select, and_, exists, select
+
+from api.errors import UserError
+from checks import CHECK_CODES
+from db import models
+from loaders.canonical import TEMPLATES
+
+
+@strawberry.input(description="Narrows a list of reports (or of agencies, by their reports). Fields combine with AND.")
+class ReportFilter:
+    year: int | None = None
+    year_from: int | None = strawberry.field(default=None, description="Report year at least this.")
+    year_to: int | None = strawberry.field(default=None, description="Report year at most this.")
+    region_code: str | None = strawberry.field(
+        default=None, description="A region code at any level; agencies in its descendants match too."
+    )
+    kind: str | None = strawberry.field(default=None, description="Agency kind, e.g. township.")
+    template: str | None = strawberry.field(default=None, description="National template: 2019 or 2021.")
+    has_inconsistency: bool | None = strawberry.field(
+        default=None, description="True: at least one consistency check failed; false: none failed."
+    )
+    failed_check: str | None = strawberry.field(default=None, description="A check code that failed, e.g. S3_ROW_SUM.")
+    has_issues: bool | None = strawberry.field(default=None, description="True: the parser reported issues.")
+    search: str | None = strawberry.field(default=None, description="Part of the agency name.")
+    synthetic: bool | None = strawberry.field(default=None, description="True: only synthetic test data.")
+
+
+
+def region_subtree(code: str) -> Select[Any]:
+    """The codes of a region and of every region below it (a recursive CTE over parent_code)."""
+    region = models.Region
+    tree = select(region.code).where(region.code == code).cte("region_tree", recursive=True)
+    tree = tree.union_all(select(region.code).where(region.parent_code == tree.c.code))
+    return select(tree.c.code)
+
+
+def agency_conditions(f: ReportFilter | None) -> list[ColumnElement[bool]]:
+    """Conditions on ``agency`` alone (region, kind, name, synthetic)."""
+    if f is None:
+        return []
+    a = models.Agency
+    conditions: list[ColumnElement[bool]] = []
+    if f.region_code is not None:
+        conditions.append(a.region_code.in_(region_subtree(f.region_code)))
+    if f.kind is not None:
+        conditions.append(a.kind == f.kind)
+    if f.search:
+        conditions.append(a.name.icontains(f.search.strip(), autoescape=True))
+    if f.synthetic is not None:
+        conditions.append(a.synthetic.is_(f.synthetic))
+    return conditions
+
+
+def report_only_conditions(f: ReportFilter | None) -> list[ColumnElement[bool]]:
+    """Conditions on ``report`` alone (year, template, consistency, issues)."""
+    if f is None:
+        return []
+    r = models.Report
+    conditions: list[ColumnElement[bool]] = []
+    if f.year is not None:
+        conditions.append(r.year == f.year)
+    if f.year_from is not None:
+        conditions.append(r.year >= f.year_from)
+    if f.year_to is not None:
+        conditions.append(r.year <= f.year_to)
+    if f.template is not None:
+        if f.template not in TEMPLATES:
+            raise UserError(f"unknown template {f.template!r}; known: {', '.join(TEMPLATES)}")
+        conditions.append(r.template == f.template)
+    if f.has_inconsistency is not None:
+        conditions.append(r.checks_failed > 0 if f.has_inconsistency else r.checks_failed == 0)
+    if f.has_issues is not None:
+        conditions.append(r.issue_count > 0 if f.has_issues else r.issue_count == 0)
+    if f.failed_check is not None:
+        if f.failed_check not in CHECK_CODES:
+            raise UserError(f"unknown check code {f.failed_check!r}; known: {', '.join(sorted(CHECK_CODES))}")
+        c = models.CheckResult
+        conditions.append(
+            exists().where(c.report_id == r.id, c.code == f.failed_check, c.status == "failed")
+        )
+    return conditions
+
+
+def report_conditions(f: ReportFilter | None) -> list[ColumnElement[bool]]:
+    """Every condition, for a statement over ``report JOIN agency``."""
+    return agency_conditions(f) + report_only_conditions(f)
+
+
+def agencies_conditions(f: ReportFilter | None) -> list[ColumnElement[bool]]:
+    """For a list of agencies: agency fields directly, report fields as "has at least one such report"."""
+    conditions = agency_conditions(f)
+    on_reports = report_only_conditions(f)
+    if on_reports:
+        r = models.Report
+        conditions.append(exists().where(r.agency_id == models.Agency.id, and_(*on_reports)))
+    return conditions
+
+
+__all__ = ["ReportFilter", "agencies_conditions", "report_conditions", "region_subtree"]

@@ -1,0 +1,133 @@
+"""Refuse expensive queries before they run: depth, aliases, tokens and an estimated cost.
+
+The cost estimate counts how many times each field would resolve: a connection multiplies its ``edges``
+by ``first`` (20 when absent, 100 when it comes from a variable), any other list by ``LIST_FACTOR``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValidationRule,
+    get_named_type,
+    is_list_type,
+    is_non_null_type,
+)
+from graphql.type.definition import GraphQLInterfaceType
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+
+from api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+
+MAX_DEPTH = 12
+MAX_ALIASES = 20
+MAX_TOKENS = 3000
+MAX_COST = 50_000
+LIST_FACTOR = 10
+
+
+class CostLimitRule(ValidationRule):
+    """A validation rule refusing an operation whose estimated field resolutions exceed ``MAX_COST``."""
+
+    def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+        schema = self.context.schema
+        root = schema.get_root_type(node.operation)
+        if root is None:
+            return
+        cost = self._cost(node.selection_set, root, 1, None, frozenset())
+        if cost > MAX_COST:
+            self.report_error(
+                GraphQLError(
+                    f"query is too expensive: estimated cost {cost} exceeds {MAX_COST}; "
+                    "ask for smaller pages (first) or fewer nested lists",
+                    node,
+                )
+            )
+
+    def _cost(
+        self,
+        selection_set: SelectionSetNode | None,
+        parent: GraphQLNamedType,
+        multiplier: int,
+        edge_factor: int | None,
+        fragments: frozenset[str],
+    ) -> int:
+        if selection_set is None:
+            return 0
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += self._field_cost(selection, parent, multiplier, edge_factor, fragments)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = (
+                    self.context.schema.get_type(selection.type_condition.name.value)
+                    if selection.type_condition
+                    else parent
+                )
+                total += self._cost(selection.selection_set, condition or parent, multiplier, edge_factor, fragments)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = self.context.get_fragment(name)
+                if fragment is None or name in fragments:  # unknown or cyclic: other rules report it
+                    continue
+                condition = self.context.schema.get_type(fragment.type_condition.name.value) or parent
+                total += self._cost(fragment.selection_set, condition, multiplier, edge_factor, fragments | {name})
+        return total
+
+    def _field_cost(
+        self,
+        node: FieldNode,
+        parent: GraphQLNamedType,
+        multiplier: int,
+        edge_factor: int | None,
+        fragments: frozenset[str],
+    ) -> int:
+        if not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+            return multiplier
+        definition = parent.fields.get(node.name.value)
+        if definition is None:
+            return multiplier
+        if node.name.value == "edges" and edge_factor is not None:
+            multiplier *= edge_factor
+        field_type = definition.type
+        inner = field_type.of_type if is_non_null_type(field_type) else field_type
+        named = get_named_type(field_type)
+        child_edges = _page_size(node) if named.name.endswith("Connection") else None
+        child_multiplier = multiplier * LIST_FACTOR if is_list_type(inner) and node.name.value != "edges" else multiplier
+        return multiplier + self._cost(node.selection_set, named, child_multiplier, child_edges, fragments)
+
+
+def _page_size(node: FieldNode) -> int:
+    for argument in node.arguments or ():
+        if argument.name.value == "first":
+            if isinstance(argument.value, IntValueNode):
+                return max(int(argument.value.value), 1)
+            return MAX_PAGE_SIZE
+    return DEFAULT_PAGE_SIZE
+
+
+def limit_extensions() -> list[Callable[[], SchemaExtension]]:
+    """Factories of Strawberry's own limiters plus the cost rule (a fresh extension per request)."""
+    return [
+        partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
+        partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
+        partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
+        partial(AddValidationRules, [CostLimitRule]),
+    ]

@@ -1,0 +1,106 @@
+"""Relay-style connections: opaque offset cursors, ``first`` between 0 and 100 (default 20)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import strawberry
+
+from api.errors import UserError
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+_PREFIX = "xxgk:"
+
+T = TypeVar("T")
+
+
+def encode_cursor(offset: int) -> str:
+    """The cursor of the item at ``offset`` (0-based) in an ordered list."""
+    return base64.urlsafe_b64encode(f"{_PREFIX}{offset}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> int:
+    """The offset a cursor stands for; a cursor this API did not hand out is a user error."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor.encode()).decode()
+        if raw.startswith(_PREFIX) and raw[len(_PREFIX) :].isdigit():
+            return int(raw[len(_PREFIX) :])
+    except (binascii.Error, UnicodeError, ValueError):
+        pass
+    raise UserError(f"invalid cursor {cursor!r}: pass an endCursor from a previous page")
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """Which slice of an ordered list a client asked for: ``limit`` items from ``offset``."""
+
+    offset: int
+    limit: int
+
+    @classmethod
+    def from_args(cls, first: int | None, after: str | None) -> Page:
+        """Validate ``first`` and ``after``; the item after the cursor starts the page."""
+        limit = DEFAULT_PAGE_SIZE if first is None else first
+        if limit < 0 or limit > MAX_PAGE_SIZE:
+            raise UserError(f"first must be between 0 and {MAX_PAGE_SIZE}, got {limit}")
+        offset = 0 if after is None else decode_cursor(after) + 1
+        return cls(offset, limit)
+
+
+@strawberry.type(description="Where a page sits in the whole list.")
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type(description="A page of a list, Relay style.")
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+    _count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="How many items the whole list holds (all pages).")
+    async def total_count(self) -> int:
+        return await self._count()
+
+
+def connection(
+    items: Sequence[T], page: Page, count: Callable[[], Awaitable[int]], *, fetched_extra: bool
+) -> Connection[T]:
+    """Wrap one fetched page. ``items`` may hold one item past the page (``fetched_extra``) to tell
+    whether a next page exists without counting."""
+    shown = list(items[: page.limit])
+    edges = [Edge(cursor=encode_cursor(page.offset + i), node=node) for i, node in enumerate(shown)]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=len(items) > page.limit if fetched_extra else False,
+            has_previous_page=page.offset > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        _count=count,
+    )
+
+
+def connection_from_list(items: Sequence[T], page: Page) -> Connection[T]:
+    """A page of a list already in memory (an agency's few reports)."""
+    window = items[page.offset : page.offset + page.limit + 1]
+
+    async def count() -> int:
+        return len(items)
+
+    return connection(window, page, count, fetched_extra=True)

@@ -1,0 +1,200 @@
+"""The root ``Query``: agencies, reports, regions, years and the ``summary`` aggregates."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+import strawberry
+from sqlalchemy import ColumnElement, Select, func, select
+from strawberry.types import Info
+
+from api.aggregates import summarize
+from api.context import Context
+from api.dataloaders import AGENCY_COLUMNS, REGION_COLUMNS, REPORT_COLUMNS, fetch
+from api.errors import UserError
+from api.filters import ReportFilter, agencies_conditions, report_conditions
+from api.pagination import Connection, Page, connection
+from api.types.agency import Agency, load_agency
+from api.types.region import Region, load_region
+from api.types.report import Report
+from api.types.summary import SummaryDimension, SummaryGroup
+from api.types.year import Year
+from db import models
+
+
+@strawberry.enum(description="Order of reports; ties are broken by id.")
+class ReportOrder(Enum):
+    ID = "id"
+    YEAR = "year"
+    YEAR_DESC = "year_desc"
+    AGENCY_NAME = "agency_name"
+    CHECKS_FAILED_DESC = "checks_failed_desc"
+    PUBLISHED_AT_DESC = "published_at_desc"
+
+
+@strawberry.enum(description="Order of agencies; ties are broken by id.")
+class AgencyOrder(Enum):
+    NAME = "name"
+    ID = "id"
+    REGION_CODE = "region_code"
+
+
+def _report_order(order: ReportOrder) -> list[ColumnElement[Any]]:
+    r, a = models.Report, models.Agency
+    first = {
+        ReportOrder.ID: [],
+        ReportOrder.YEAR: [r.year],
+        ReportOrder.YEAR_DESC: [r.year.desc()],
+        ReportOrder.AGENCY_NAME: [a.name, r.year],
+        ReportOrder.CHECKS_FAILED_DESC: [r.checks_failed.desc()],
+        ReportOrder.PUBLISHED_AT_DESC: [r.published_at.desc().nulls_last()],
+    }[order]
+    return [*first, r.id]
+
+
+def _agency_order(order: AgencyOrder) -> list[ColumnElement[Any]]:
+    a = models.Agency
+    first = {AgencyOrder.NAME: [a.name], AgencyOrder.ID: [], AgencyOrder.REGION_CODE: [a.region_code.nulls_last()]}
+    return [*first[order], a.id]
+
+
+async def _page(
+    info: Info[Context, None], rows_of: Select[Any], count_of: Select[Any], order: list[Any], page: Page
+) -> tuple[list[Any], Any]:
+    """One page of rows (plus one to tell whether more follow) and a lazy total count."""
+    sessions = info.context.read_sessions
+    rows = await fetch(sessions, rows_of.order_by(*order).offset(page.offset).limit(page.limit + 1))
+
+    async def count() -> int:
+        return (await fetch(sessions, count_of))[0][0]
+
+    return list(rows), count
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="One agency, by id or by exact name and region code.")
+    async def agency(
+        self,
+        info: Info[Context, None],
+        id: int | None = None,
+        name: str | None = None,
+        region_code: str | None = None,
+    ) -> Agency | None:
+        if id is not None:
+            return await load_agency(info, id)
+        if name is None or region_code is None:
+            raise UserError("agency needs an id, or a name and a regionCode")
+        a = models.Agency
+        rows = await fetch(
+            info.context.read_sessions,
+            select(*AGENCY_COLUMNS).where(a.name == name, a.region_code == region_code).order_by(a.id).limit(1),
+        )
+        return Agency.from_row(rows[0]) if rows else None
+
+    @strawberry.field(
+        description="Agencies; report fields of the filter (year, template, hasInconsistency, …) keep the "
+        "agencies with at least one such report."
+    )
+    async def agencies(
+        self,
+        info: Info[Context, None],
+        filter: ReportFilter | None = None,
+        order_by: AgencyOrder = AgencyOrder.NAME,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Agency]:
+        page = Page.from_args(first, after)
+        conditions = agencies_conditions(filter)
+        rows, count = await _page(
+            info,
+            select(*AGENCY_COLUMNS).where(*conditions),
+            select(func.count()).select_from(models.Agency).where(*conditions),
+            _agency_order(order_by),
+            page,
+        )
+        return connection([Agency.from_row(row) for row in rows], page, count, fetched_extra=True)
+
+    @strawberry.field(description="One report by id.")
+    async def report(self, info: Info[Context, None], id: int) -> Report | None:
+        row = await info.context.loaders.report.load(id)
+        return Report.from_row(row) if row else None
+
+    @strawberry.field(description="Reports, filtered and ordered.")
+    async def reports(
+        self,
+        info: Info[Context, None],
+        filter: ReportFilter | None = None,
+        order_by: ReportOrder = ReportOrder.ID,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Report]:
+        page = Page.from_args(first, after)
+        r, a = models.Report, models.Agency
+        conditions = report_conditions(filter)
+        joined = r.__table__.join(a.__table__, a.id == r.agency_id)
+        rows, count = await _page(
+            info,
+            select(*REPORT_COLUMNS).select_from(joined).where(*conditions),
+            select(func.count()).select_from(joined).where(*conditions),
+            _report_order(order_by),
+            page,
+        )
+        return connection([Report.from_row(row) for row in rows], page, count, fetched_extra=True)
+
+    @strawberry.field(description="One region by code.")
+    async def region(self, info: Info[Context, None], code: str) -> Region | None:
+        return await load_region(info, code)
+
+    @strawberry.field(description="Regions by code, optionally of one level, below one parent, or matching a name.")
+    async def regions(
+        self,
+        info: Info[Context, None],
+        level: str | None = None,
+        parent_code: str | None = None,
+        search: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Region]:
+        page = Page.from_args(first, after)
+        g = models.Region
+        conditions: list[ColumnElement[bool]] = []
+        if level is not None:
+            conditions.append(g.level == level)
+        if parent_code is not None:
+            conditions.append(g.parent_code == parent_code)
+        if search:
+            conditions.append(g.name.icontains(search.strip(), autoescape=True))
+        rows, count = await _page(
+            info,
+            select(*REGION_COLUMNS).where(*conditions),
+            select(func.count()).select_from(g).where(*conditions),
+            [g.code],
+            page,
+        )
+        return connection([Region.from_row(row) for row in rows], page, count, fetched_extra=True)
+
+    @strawberry.field(description="Report years with their template and number of reports, oldest first.")
+    async def years(self, info: Info[Context, None]) -> list[Year]:
+        y, r = models.Year, models.Report
+        rows = await fetch(
+            info.context.read_sessions,
+            select(y.year, y.template, func.count(r.id).label("reports"))
+            .outerjoin(r, r.year == y.year)
+            .group_by(y.year, y.template)
+            .order_by(y.year),
+        )
+        return [Year(year=row.year, template=row.template, report_count=row.reports) for row in rows]
+
+    @strawberry.field(
+        description="Aggregates computed in SQL: per group, report counts and the sums of every §3 row × column "
+        "and §4 cell. Without groupBy, one group over everything the filter keeps."
+    )
+    async def summary(
+        self,
+        info: Info[Context, None],
+        filter: ReportFilter | None = None,
+        group_by: list[SummaryDimension] | None = None,
+    ) -> list[SummaryGroup]:
+        return await summarize(info.context.read_sessions, filter, group_by or [])

@@ -1,0 +1,105 @@
+"""``Report``: one annual report of one agency — its tables, consistency, issues and neighbours in time."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from sqlalchemy import Row
+from strawberry.types import Info
+
+from api.context import Context
+from api.types.applications import Applications
+from api.types.consistency import Consistency, ParseIssue, ValueProvenance
+from api.types.proactive import Proactive, proactive_from_rows
+from api.types.reviews import Reviews
+
+if TYPE_CHECKING:
+    from api.types.agency import Agency
+
+
+@strawberry.type(description="Where a report came from and which parser read it.")
+class Source:
+    uri: str
+    format: str
+    sha256: str
+    parser_version: str
+
+
+@strawberry.type(description="One annual report (政府信息公开工作年度报告) of one agency for one year.")
+class Report:
+    id: int
+    year: int
+    template: str = strawberry.field(description="National template: 2019 (years 2019–2020) or 2021.")
+    title: str
+    published_at: date | None
+    source: Source
+    agency_id: strawberry.Private[int]
+    summary: strawberry.Private[Row[Any]]
+
+    @classmethod
+    def from_row(cls, row: Row[Any]) -> Report:
+        return cls(
+            id=row.id,
+            year=row.year,
+            template=row.template,
+            title=row.title,
+            published_at=row.published_at,
+            source=Source(
+                uri=row.source_uri, format=row.source_format, sha256=row.sha256, parser_version=row.parser_version
+            ),
+            agency_id=row.agency_id,
+            summary=row,
+        )
+
+    @strawberry.field(description="The agency that published the report.")
+    async def agency(self, info: Info[Context, None]) -> Annotated[Agency, strawberry.lazy("api.types.agency")]:
+        from api.types.agency import load_agency
+
+        agency = await load_agency(info, self.agency_id)
+        assert agency is not None, "report.agency_id is a foreign key"
+        return agency
+
+    @strawberry.field(description="§2 proactive disclosure, shaped by the template.")
+    async def proactive(self, info: Info[Context, None]) -> Proactive:
+        return proactive_from_rows(self.template, await info.context.loaders.proactive.load(self.id))
+
+    @strawberry.field(description="§3 applications received and processed.")
+    async def applications(self, info: Info[Context, None]) -> Applications:
+        return Applications.from_rows(self.template, await info.context.loaders.applications.load(self.id))
+
+    @strawberry.field(description="§4 administrative review and litigation.")
+    async def reviews(self, info: Info[Context, None]) -> Reviews:
+        return Reviews.from_rows(await info.context.loaders.reviews.load(self.id))
+
+    @strawberry.field(description="Consistency checks: counts, and each check on demand.")
+    def consistency(self) -> Consistency:
+        row = self.summary
+        return Consistency(
+            passed=row.checks_passed,
+            failed=row.checks_failed,
+            not_checkable=row.checks_not_checkable,
+            warnings=row.warnings,
+            report_id=self.id,
+        )
+
+    @strawberry.field(description="Problems the parser found.")
+    async def issues(self, info: Info[Context, None]) -> list[ParseIssue]:
+        rows = await info.context.loaders.issues.load(self.id)
+        return [ParseIssue(code=r.code, severity=r.severity, line=r.line, message=r.message) for r in rows]
+
+    @strawberry.field(description="Values inferred through an identity or missing (all others were read from cells).")
+    async def provenance(self, info: Info[Context, None]) -> list[ValueProvenance]:
+        rows = await info.context.loaders.provenance.load(self.id)
+        return [ValueProvenance(path=r.path, provenance=r.provenance) for r in rows]
+
+    @strawberry.field(description="The same agency's report of the year before.")
+    async def previous(self, info: Info[Context, None]) -> Report | None:
+        row = await info.context.loaders.report_by_agency_year.load((self.agency_id, self.year - 1))
+        return Report.from_row(row) if row else None
+
+    @strawberry.field(description="The same agency's report of the year after.")
+    async def next(self, info: Info[Context, None]) -> Report | None:
+        row = await info.context.loaders.report_by_agency_year.load((self.agency_id, self.year + 1))
+        return Report.from_row(row) if row else None

@@ -1,0 +1,51 @@
+"""``SummaryGroup``: one group of ``summary`` — report counts and the sums of every §3 and §4 cell."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+from strawberry.types import Info
+
+from api.context import Context
+from api.types.applications import Applications
+from api.types.region import Region, load_region
+from api.types.reviews import Reviews
+
+
+@strawberry.enum(description="What summary groups by; regions are the agency's ancestors at that level.")
+class SummaryDimension(Enum):
+    YEAR = "year"
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+    KIND = "kind"
+    TEMPLATE = "template"
+
+
+@strawberry.type(description="One group: its key (null for dimensions not grouped by) and its aggregates.")
+class SummaryGroup:
+    year: int | None
+    kind: str | None
+    template: str | None
+    reports: int = strawberry.field(description="Reports in the group.")
+    inconsistent_reports: int = strawberry.field(description="Reports with at least one failed check.")
+    applications: Applications = strawberry.field(
+        description="§3 sums per row × column (a cell sums to null when every report left it empty)."
+    )
+    reviews: Reviews = strawberry.field(description="§4 sums per group × result.")
+    province_code: strawberry.Private[str | None]
+    city_code: strawberry.Private[str | None]
+    county_code: strawberry.Private[str | None]
+
+    @strawberry.field
+    async def province(self, info: Info[Context, None]) -> Region | None:
+        return await load_region(info, self.province_code)
+
+    @strawberry.field
+    async def city(self, info: Info[Context, None]) -> Region | None:
+        return await load_region(info, self.city_code)
+
+    @strawberry.field
+    async def county(self, info: Info[Context, None]) -> Region | None:
+        return await load_region(info, self.county_code)

@@ -1,0 +1,12 @@
+"""``Year``: a report year, its national template and how many reports it has."""
+
+from __future__ import annotations
+
+import strawberry
+
+
+@strawberry.type(description="A report year and the national template in force for it.")
+class Year:
+    year: int
+    template: str
+    report_count: int = strawberry.field(description="Reports loaded for this year.")

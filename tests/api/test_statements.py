@@ -1,0 +1,55 @@
+"""DataLoaders keep SQL statements per request constant in the number of items."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from conftest import Api, load_synthetic, open_api
+from sqlalchemy import event
+
+NESTED = """query($first: Int!) { reports(first: $first, filter: {synthetic: true}) { totalCount edges { node {
+  id year title source { uri }
+  agency { name kind region { name parent { name parent { name } } } dataQuality { reports checksFailed } }
+  proactive { __typename ... on Proactive2021 { licensing { decisions } } ... on Proactive2019 { fees { change } } }
+  applications { rows { key naturalPerson total } }
+  reviews { review { total } litigationDirect { total } }
+  consistency { failed checks(status: "failed") { code location } }
+  issues { code } provenance { path }
+  previous { year applications { row(key: "carried_forward") { total } } }
+  next { year }
+} } } }"""
+
+
+@pytest.fixture(scope="module")
+async def many(module_db_url: str) -> AsyncIterator[Api]:
+    assert await load_synthetic(module_db_url, copies=3) >= 50
+    api, client = await open_api(module_db_url)
+    yield api
+    await client.aclose()
+    await api.app.state.xxgk.dispose()
+
+
+async def _count_statements(api: Api, first: int) -> tuple[int, int]:
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append(statement)
+
+    engine = api.app.state.xxgk.read_engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        data = await api.data(NESTED, {"first": first})
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return len(data["reports"]["edges"]), len(statements)
+
+
+async def test_nested_query_over_5_and_50_reports_issues_the_same_statements(many: Api):
+    five, statements_for_5 = await _count_statements(many, 5)
+    fifty, statements_for_50 = await _count_statements(many, 50)
+    assert (five, fifty) == (5, 50)
+    assert statements_for_5 == statements_for_50
+    # One per loader at most: page, count, agency, region ×3 levels, data quality, proactive, applications,
+    # reviews, checks, issues, provenance, previous, next, previous' applications.
+    assert statements_for_50 <= 20
