@@ -35,13 +35,15 @@ from loaders.canonical import APPLICATION_ROWS, OUTCOME_LEAVES, template_for_yea
 from loaders.gazetteer import all_regions  # noqa: E402
 from xxgk.settings import Settings  # noqa: E402
 
-DATABASE = "xxgk_bench"
+DATABASE = os.environ.get("XXGK_BENCH_DATABASE", "xxgk_bench")
 YEARS = range(2019, 2025)
 
 SINGLE = "query($id: Int!) { report(id: $id) { id year title agency { name region { name } } consistency { ok } } }"
 PAGE = """query($after: String) { reports(first: 100, after: $after, filter: {year: 2022}) { edges { node {
   id year agency { name } applications { rows { key naturalPerson commercialEnterprise researchInstitution
   publicInterestOrg legalServiceOrg otherOrg total } } consistency { passed failed notCheckable ok } } } } }"""
+PAGE_MATRIX = """query($after: String) { reports(first: 100, after: $after, filter: {year: 2022}) { edges { node {
+  id year agency { name } applications { matrix } consistency { passed failed notCheckable ok } } } } }"""
 SUMMARY = """{ summary(groupBy: [YEAR, PROVINCE]) { year province { code name } reports inconsistentReports
   applications { rows { key total } } reviews { review { total } } } }"""
 
@@ -169,7 +171,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reports", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=50)
-    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--concurrency", type=int, default=1, help="Requests in flight at once (latency: 1).")
     parser.add_argument("--reuse", action="store_true", help="Keep the bench database from a previous run.")
     args = parser.parse_args()
     url = server_url()
@@ -186,6 +188,8 @@ async def main() -> None:
         ("(a) report by id", lambda: {"query": SINGLE, "variables": {"id": rng.randint(1, args.reports)}},
          args.requests),
         ("(b) 100 reports + §3 rows + consistency", lambda: {"query": PAGE, "variables": {"after": None}},
+         args.requests),
+        ("(b') the same, §3 as one matrix field", lambda: {"query": PAGE_MATRIX, "variables": {"after": None}},
          args.requests),
         ("(c) summary year × province", lambda: {"query": SUMMARY}, max(args.requests // 5, 5)),
     ]

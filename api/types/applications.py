@@ -7,11 +7,20 @@ from typing import Any
 
 import strawberry
 from sqlalchemy import Row
+from strawberry.scalars import JSON
 
 from api.errors import UserError
 from loaders.canonical import APPLICANT_COLUMNS, APPLICATION_ROWS, ROW_LABELS_2019, ROW_LABELS_2021
 
 _LABELS = {"2019": ROW_LABELS_2019, "2021": ROW_LABELS_2021}
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+_COLUMN_KEYS = {c: _camel(c) for c in APPLICANT_COLUMNS}
 ALL_ROW_KEYS = tuple(ROW_LABELS_2021)
 
 
@@ -48,6 +57,15 @@ class Applications:
         by_key = {row.row_key: row for row in rows}
         keys = APPLICATION_ROWS.get(template, ALL_ROW_KEYS)
         return cls(rows=[ApplicationRow.build(key, row_label(key, template), by_key.get(key)) for key in keys])
+
+    @strawberry.field(
+        description="The whole table as one JSON value, {rowKey: {naturalPerson: n or null, …, total}}, keys in "
+        "camelCase and rows in template order. For clients that read every cell: one field instead of ~200."
+    )
+    def matrix(self) -> JSON:
+        return {
+            _camel(row.key): {_COLUMN_KEYS[c]: getattr(row, c) for c in APPLICANT_COLUMNS} for row in self.rows
+        }
 
     @strawberry.field(description="One row by canonical key; null when the template has no such row.")
     def row(self, key: str) -> ApplicationRow | None:

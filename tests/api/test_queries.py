@@ -282,3 +282,26 @@ async def test_walking_the_pages_sees_every_report_once(api):
             break
         after = page["pageInfo"]["endCursor"]
     assert len(seen) == 26 and len(set(seen)) == 26 and seen == sorted(seen)
+
+
+async def test_matrix_holds_the_same_cells_as_the_rows(api):
+    report_id = await _report_id(api, "南坝镇", 2021)
+    data = await api.data(
+        """query($id: Int!) { report(id: $id) { applications { matrix rows { key naturalPerson commercialEnterprise
+             researchInstitution publicInterestOrg legalServiceOrg otherOrg total } } } }""",
+        {"id": report_id},
+    )
+    apps = data["report"]["applications"]
+    matrix = apps["matrix"]
+    assert list(matrix)[:2] == ["newReceived", "carriedOver"] and len(matrix) == 25
+    for row in apps["rows"]:
+        key = row.pop("key")
+        camel = key.split("_")[0] + "".join(p.title() for p in key.split("_")[1:])
+        assert matrix[camel] == row
+
+
+async def test_matrix_of_seed_000_reads_zero_applications(api):
+    # Seed 000 line 50: 一、本年新收政府信息公开申请数量 0 0 0 0 0 0 0.
+    report_id = await _report_id(api, "官渡镇", 2021)
+    data = await api.data('query($id: Int!) { report(id: $id) { applications { matrix } } }', {"id": report_id})
+    assert data["report"]["applications"]["matrix"]["newReceived"]["total"] == 0
