@@ -25,7 +25,7 @@ test: install
 	$(BIN)/pytest -q
 
 schema: install
-	$(BIN)/strawberry export-schema api.graphql:schema --output schema.graphql
+	$(BIN)/python -m api.sdl
 
 clean:
 	-$(BIN)/xxgk db stop
