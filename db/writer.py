@@ -16,7 +16,7 @@ from typing import Literal
 
 import asyncpg
 
-from checks import CheckResult, check_pair, check_report
+from checks import CheckResult, check_pair, check_report, summarize
 from db.reading import fetch_reports
 from loaders.canonical import APPLICANT_COLUMNS, REVIEW_RESULTS, Report, template_for_year
 from loaders.placement import Placement, place_report
@@ -266,18 +266,9 @@ def checks_json(results: Sequence[CheckResult]) -> str:
 
 
 def status_counts(results: Sequence[CheckResult]) -> tuple[int, int, int, int]:
-    """passed, failed (errors), not checkable, warnings."""
-    passed = failed = not_checkable = warnings = 0
-    for c in results:
-        if c.status == "passed":
-            passed += 1
-        elif c.status == "not_checkable":
-            not_checkable += 1
-        elif c.severity == "warning":
-            warnings += 1
-        else:
-            failed += 1
-    return passed, failed, not_checkable, warnings
+    """passed, failed (errors), not checkable, warnings: the report's counter columns."""
+    s = summarize(results)
+    return s.passed, s.errors, s.not_checkable, s.warnings
 
 
 def _json_num(v: int | Decimal | None) -> int | str | None:
