@@ -359,16 +359,33 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes; the API holds no state.")] = 1,
 ) -> None:
     """Serve the GraphQL API (/graphql), the dashboard (/), /healthz and /metrics."""
+    import copy
     import os
 
     import uvicorn
 
+    from xxgk.ingest import UsageError, ensure_migrated
+
     cfg = settings()
     url = database_url(cfg)
+
+    async def check() -> None:
+        try:
+            await ensure_migrated(url)
+        except UsageError as exc:
+            raise fail(str(exc), 2) from None
+
+    run_db(check, url)
     # Workers resolve the same database: hand them the URL the embedded server got.
     os.environ.setdefault("DATABASE_URL", url)
+    # uvicorn's own logging, plus the app's loggers (xxgk.access: one JSON line per request) on stdout.
+    log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    log_config["formatters"]["plain"] = {"format": "%(message)s"}
+    log_config["handlers"]["plain"] = {"class": "logging.StreamHandler", "formatter": "plain",
+                                       "stream": "ext://sys.stdout"}
+    log_config["loggers"]["xxgk"] = {"handlers": ["plain"], "level": "INFO", "propagate": False}
     uvicorn.run("api.app:create_app", factory=True, host=host or cfg.host, port=port or cfg.port,
-                workers=workers, log_level="info", access_log=False)
+                workers=workers, log_level="info", access_log=False, log_config=log_config)
 
 
 def main() -> None:
