@@ -19,6 +19,11 @@ def describe_connection_error(exc: BaseException, url: str | None) -> str:
         except Exception:  # noqa: BLE001 - describing an error must not raise another
             pass
     cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    cause = getattr(cause, "__cause__", None) or cause  # SQLAlchemy's adapter wraps asyncpg's own error
+    if type(cause).__name__ == "UndefinedTableError":
+        return "the database has no xxgk tables yet; run `xxgk migrate` first"
+    if _is_query_error(cause):
+        return f"database error: {str(cause).strip().splitlines()[0]}"
     if isinstance(cause, socket.gaierror):
         reason = "unknown host"
     else:
@@ -27,6 +32,17 @@ def describe_connection_error(exc: BaseException, url: str | None) -> str:
         # asyncpg prefixes driver class names; keep what a person reads.
         reason = reason.split(": ", 1)[-1] if reason.startswith("<class") else reason
     return f"cannot connect to {where}: {reason}"
+
+
+def _is_query_error(cause: BaseException) -> bool:
+    """A statement the server refused (not a failure to reach or log in to it)."""
+    try:
+        import asyncpg
+    except ImportError:  # pragma: no cover
+        return False
+    connecting = (asyncpg.InvalidAuthorizationSpecificationError, asyncpg.InvalidCatalogNameError,
+                  asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError)
+    return isinstance(cause, asyncpg.PostgresError) and not isinstance(cause, connecting)
 
 
 CONNECTION_ERRORS: tuple[type[BaseException], ...] = (OSError, TimeoutError, DBAPIError, InterfaceError)

@@ -1,7 +1,8 @@
 """Open-data export: one CSV per table, whole reports as JSON Lines, and a Frictionless Data Package.
 
-Rows stream from server-side cursors inside one read-only transaction, so memory stays flat however many
-reports there are. A filter (report year, region code at any level with its descendants) selects reports;
+Rows stream inside one read-only transaction, so memory stays flat however many reports there are:
+``agencies`` and ``reports`` from a server-side cursor each, the tables of report rows one slice of
+report ids (itself from a cursor) at a time, each slice a bounded query on the report_id index. A filter (report year, region code at any level with its descendants) selects reports;
 every table keeps the rows of the selected reports, and ``agencies`` the agencies they belong to, so the
 package's foreign keys always resolve. Cells follow the canonical vocabulary: ``None`` is an empty cell
 (never ``0``), decimals are written exactly.
@@ -41,9 +42,10 @@ from loaders.canonical import (
 LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
            "path": "https://creativecommons.org/licenses/by/4.0/"}
 JSONL_FILE = "reports.jsonl"
-# Rows fetched from the server per round trip, and reports rebuilt per query for the JSON Lines file.
+# Rows fetched per round trip from a cursor; reports per query for the tables of report rows and for
+# reports.jsonl (200 reports are ~5,000 §3 rows: a few MB, however large the database).
 FETCH_ROWS = 2000
-JSONL_BATCH = 500
+REPORTS_PER_QUERY = 200
 _REGION_CODE = re.compile(r"\d{6}(\d{3}){0,2}")
 
 
@@ -107,6 +109,11 @@ class Table:
     @property
     def file(self) -> str:
         return f"{self.name}.csv"
+
+    @property
+    def per_report(self) -> bool:
+        """Rows belong to reports: read a slice of reports at a time rather than the table in one sort."""
+        return ("report_id", "reports") in self.foreign_keys
 
 
 def _listing(labels: dict[str, str]) -> str:
@@ -270,7 +277,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         ("id",), (("report_id", "reports"),),
         """SELECT t.id, t.report_id, t.code, t.status, t.severity, t.location, t.expected, t.actual, t.message,
                   t.cross_year FROM check_result t""",
-        "t.id",
+        "t.report_id, t.id",
     ),
     Table(
         "parse_issues", "Parse issues (解析问题)",
@@ -285,15 +292,17 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         ),
         ("id",), (("report_id", "reports"),),
         "SELECT t.id, t.report_id, t.code, t.severity, t.line, t.message FROM parse_issue t",
-        "t.id",
+        "t.report_id, t.id",
     ),
 )}
 
-# Region subtree of the filter, and each region's province/city/county (region.parent_code chains).
-_WITH = """WITH RECURSIVE within_region(code) AS (
-    SELECT code FROM region WHERE code = $REGION
+# The filter's region and its subdivisions (region.parent_code chains downward).
+_WITHIN_REGION = """within_region(code) AS (
+    SELECT code FROM region WHERE code = {param}
     UNION ALL SELECT g.code FROM region g JOIN within_region w ON g.parent_code = w.code
-), chain(start, code, name, level, parent_code) AS (
+)"""
+# Each region's province, city and county, walking region.parent_code upward.
+_REGION_LEVELS = """chain(start, code, name, level, parent_code) AS (
     SELECT code, code, name, level, parent_code FROM region
     UNION ALL SELECT c.start, p.code, p.name, p.level, p.parent_code FROM chain c JOIN region p ON p.code = c.parent_code
 ), flat AS (
@@ -304,32 +313,35 @@ _WITH = """WITH RECURSIVE within_region(code) AS (
            max(code) FILTER (WHERE level = 'county') AS county_code,
            max(name) FILTER (WHERE level = 'county') AS county_name
     FROM chain GROUP BY start
-)
-"""
+)"""
 
 
-def _query(table: Table, flt: ExportFilter) -> tuple[str, list[Any]]:
-    """The table's SELECT restricted to the filter, with its parameters."""
+def _query(table: Table, flt: ExportFilter, select: str | None = None) -> tuple[str, list[Any]]:
+    """``agencies`` or ``reports`` (or ``select`` over the same ``t``) restricted to the filter, with parameters."""
     args: list[Any] = []
 
     def param(value: Any) -> str:
         args.append(value)
         return f"${len(args)}"
 
-    in_region = "a.region_code IN (SELECT code FROM within_region)" if flt.region else ""
-    region_sql = _WITH.replace("$REGION", param(flt.region) if flt.region else "NULL")
+    ctes = [_WITHIN_REGION.format(param=param(flt.region))] if flt.region else []
+    if table.name == "agencies":
+        ctes.append(_REGION_LEVELS)
     where: list[str] = []
+    in_region = "{}.region_code IN (SELECT code FROM within_region)"
     if table.name == "agencies":
         if flt.region:
-            where.append(in_region.replace("a.", "t."))
+            where.append(in_region.format("t"))
         if flt.year is not None:
             where.append(f"EXISTS (SELECT 1 FROM report r WHERE r.agency_id = t.id AND r.year = {param(flt.year)})")
     elif flt.year is not None or flt.region:
-        conds = [c for c in (in_region, f"r.year = {param(flt.year)}" if flt.year is not None else "") if c]
+        conds = [in_region.format("a")] if flt.region else []
+        if flt.year is not None:
+            conds.append(f"r.year = {param(flt.year)}")
         selected = f"SELECT r.id FROM report r JOIN agency a ON a.id = r.agency_id WHERE {' AND '.join(conds)}"
-        where.append(f"t.id IN ({selected})" if table.name == "reports" else f"t.report_id IN ({selected})")
-    sql = region_sql + table.select + (" WHERE " + " AND ".join(where) if where else "") + f" ORDER BY {table.order_by}"
-    return sql, args
+        where.append(f"t.id IN ({selected})")  # reports; the tables of report rows go through _report_ids
+    return ((f"WITH RECURSIVE {', '.join(ctes)} " if ctes else "") + (select or table.select)
+            + (" WHERE " + " AND ".join(where) if where else "") + f" ORDER BY {table.order_by}", args)
 
 
 def cell(value: Any) -> str:
@@ -372,12 +384,31 @@ def _read_only(conn: asyncpg.Connection) -> contextlib.AbstractAsyncContextManag
 
 async def iter_rows(conn: asyncpg.Connection, table: str, flt: ExportFilter = ExportFilter()
                     ) -> AsyncIterator[list[asyncpg.Record]]:
-    """Batches of rows of one table, in field order, from a server-side cursor."""
-    sql, args = _query(TABLES[table], flt)
+    """Batches of rows of one table, in field order, read through server-side cursors."""
+    spec = TABLES[table]
     async with _read_only(conn):
-        cursor = await conn.cursor(sql, *args)
-        while batch := await cursor.fetch(FETCH_ROWS):
-            yield batch
+        if not spec.per_report:
+            cursor = await conn.cursor(*_flat(_query(spec, flt)))
+            while batch := await cursor.fetch(FETCH_ROWS):
+                yield batch
+            return
+        # A bounded query per slice of reports, on the report_id index: no sort of the whole table before
+        # the first row, and no statement that grows with the database.
+        rows = await conn.prepare(f"{spec.select} WHERE t.report_id = ANY($1::int[]) ORDER BY {spec.order_by}")
+        async for ids in _report_ids(conn, flt):
+            if batch := await rows.fetch(ids):
+                yield batch
+
+
+def _flat(query: tuple[str, list[Any]]) -> list[Any]:
+    return [query[0], *query[1]]
+
+
+async def _report_ids(conn: asyncpg.Connection, flt: ExportFilter) -> AsyncIterator[list[int]]:
+    """The selected reports' ids, in order, :data:`REPORTS_PER_QUERY` at a time."""
+    cursor = await conn.cursor(*_flat(_query(TABLES["reports"], flt, "SELECT t.id FROM report t")))
+    while ids := await cursor.fetch(REPORTS_PER_QUERY):
+        yield [r[0] for r in ids]
 
 
 async def iter_csv(conn: asyncpg.Connection, table: str, flt: ExportFilter = ExportFilter(),
@@ -406,21 +437,20 @@ def _drain(buf: io.StringIO) -> bytes:
 async def iter_jsonl(conn: asyncpg.Connection, flt: ExportFilter = ExportFilter(),
                      counter: Callable[[int], None] | None = None) -> AsyncIterator[bytes]:
     """Whole reports, one JSON object a line: the ``xxgk parse --json`` shape plus id, agency_id, source."""
-    sql, args = _query(TABLES["reports"], flt)
-    sql = f"SELECT id, agency_id, source_uri, source_format, sha256, parser_version FROM ({sql}) s ORDER BY id"
     async with _read_only(conn):
-        cursor = await conn.cursor(sql, *args)
-        while heads := await cursor.fetch(JSONL_BATCH):
-            reports = await fetch_reports(conn, [h["id"] for h in heads])
+        heads = await conn.prepare("SELECT id, agency_id, source_uri, source_format, sha256, parser_version "
+                                   "FROM report WHERE id = ANY($1::int[]) ORDER BY id")
+        async for ids in _report_ids(conn, flt):
+            reports = await fetch_reports(conn, ids)
             lines = []
-            for h in heads:
+            for h in await heads.fetch(ids):
                 source = {"uri": h["source_uri"], "format": h["source_format"], "sha256": h["sha256"],
                           "parser_version": h["parser_version"]}
                 record = {"id": h["id"], "agency_id": h["agency_id"], "source": source, **reports[h["id"]].to_json()}
                 lines.append(json.dumps(record, ensure_ascii=False) + "\n")
             yield "".join(lines).encode("utf-8")
             if counter:
-                counter(len(heads))
+                counter(len(lines))
 
 
 # --- the package descriptor ------------------------------------------------------------------------------
@@ -521,9 +551,13 @@ async def _once(data: bytes) -> AsyncIterator[bytes]:
 
 async def _write(target: Path, chunks: AsyncIterator[bytes]) -> None:
     part = target.with_name(target.name + ".part")
-    with part.open("wb") as fh:
-        async for chunk in chunks:
-            fh.write(chunk)
+    try:
+        with part.open("wb") as fh:
+            async for chunk in chunks:
+                fh.write(chunk)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
     os.replace(part, target)
 
 
