@@ -380,7 +380,7 @@
     outcomeChart.setOption({
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: { type: "scroll", bottom: 0 },
-      grid: { left: 8, right: 16, top: 16, bottom: 48, containLabel: true },
+      grid: { left: 8, right: 16, top: 32, bottom: 48, containLabel: true },
       xAxis: { type: "category", data: years },
       yAxis: { type: "value", name: "件 applications", nameTextStyle: { align: "left" } },
       series,
