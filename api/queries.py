@@ -38,6 +38,8 @@ class AgencyOrder(Enum):
     NAME = "name"
     ID = "id"
     REGION_CODE = "region_code"
+    PASS_RATE = "pass_rate"  # data quality, worst first (agencies with nothing checkable last)
+    PASS_RATE_DESC = "pass_rate_desc"
 
 
 def _report_order(order: ReportOrder) -> list[ColumnElement[Any]]:
@@ -53,8 +55,20 @@ def _report_order(order: ReportOrder) -> list[ColumnElement[Any]]:
     return [*first, r.id]
 
 
+def _pass_rate() -> ColumnElement[Any]:
+    """The agency's share of checkable checks that passed, over all its reports (dataQuality.passRate)."""
+    r = models.Report
+    checked = func.nullif(func.sum(r.checks_passed + r.checks_failed), 0)
+    return (
+        select(func.sum(r.checks_passed) * 1.0 / checked).where(r.agency_id == models.Agency.id).scalar_subquery()
+    )
+
+
 def _agency_order(order: AgencyOrder) -> list[ColumnElement[Any]]:
     a = models.Agency
+    if order in (AgencyOrder.PASS_RATE, AgencyOrder.PASS_RATE_DESC):
+        rate = _pass_rate()
+        return [(rate.asc() if order is AgencyOrder.PASS_RATE else rate.desc()).nulls_last(), a.id]
     first = {AgencyOrder.NAME: [a.name], AgencyOrder.ID: [], AgencyOrder.REGION_CODE: [a.region_code.nulls_last()]}
     return [*first[order], a.id]
 

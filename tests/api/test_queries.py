@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 REPORT_NODE = "id year template agency { name }"
 
 
@@ -305,3 +307,13 @@ async def test_matrix_of_seed_000_reads_zero_applications(api):
     report_id = await _report_id(api, "官渡镇", 2021)
     data = await api.data('query($id: Int!) { report(id: $id) { applications { matrix } } }', {"id": report_id})
     assert data["report"]["applications"]["matrix"]["newReceived"]["total"] == 0
+
+
+@pytest.mark.parametrize("order, worst_first", [("PASS_RATE", True), ("PASS_RATE_DESC", False)])
+async def test_agencies_sort_by_data_quality_with_unscored_last(api, order, worst_first):
+    data = await api.data(f"{{ agencies(first: 100, orderBy: {order}) {{ edges {{ node {{ dataQuality {{ passRate }} }} }} }} }}")
+    rates = [e["node"]["dataQuality"]["passRate"] for e in data["agencies"]["edges"]]
+    scored = [r for r in rates if r is not None]
+    assert rates[: len(scored)] == scored  # nothing checkable: at the end
+    assert scored == sorted(scored, reverse=not worst_first)
+    assert len(set(scored)) > 1  # the fixture data has agencies of different quality
