@@ -57,7 +57,7 @@
   }
 }`,
     Agencies: `query Agencies($filter: ReportFilter, $after: String) {
-  agencies(filter: $filter, first: 100, after: $after) {
+  agencies(filter: $filter, first: 100, after: $after, orderBy: PASS_RATE) {
     totalCount
     pageInfo { hasNextPage endCursor }
     edges {
