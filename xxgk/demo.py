@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from checks import check_report
 from db.writer import Incoming, Source, store_reports
-from loaders.canonical import APPLICANT_COLUMNS, Report
+from loaders.canonical import APPLICANT_COLUMNS, OUTCOME_LEAVES, Report
 from loaders.placement import place_report
 from loaders.synthetic import FAULT_CODES, generate, render
 
@@ -46,19 +46,36 @@ def synthetic_reports(n: int, seed: int = 0, fault_rate: float = 0.05) -> Iterat
 
 
 def _follow(previous: Report, report: Report) -> None:
-    """Make ``report`` continue ``previous``: carried over = last year's carried forward, in force rolls on."""
-    old, new = report.applications["carried_over"], previous.applications["carried_forward"]
-    forward = report.applications["carried_forward"]
-    moved = {c: forward[c] + new[c] - old[c] for c in APPLICANT_COLUMNS}
-    if all(v >= 0 for v in moved.values()):
-        report.applications["carried_over"] = dict(new)
-        report.applications["carried_forward"] = moved
+    """Make ``report`` continue ``previous``: carried over = last year's carried forward, in force rolls on.
+
+    Identity 1 (new + carried over = outcome total + carried forward) is kept by moving the difference into
+    carried forward, or, where that would go negative, out of the outcome rows; new applications (which the
+    narrative states) never change.
+    """
+    apps = report.applications
+    six = APPLICANT_COLUMNS[:-1]
+    leaves = OUTCOME_LEAVES[report.template]
+    for c in six:
+        carried = previous.applications["carried_forward"][c]
+        forward = apps["carried_forward"][c] + carried - apps["carried_over"][c]
+        apps["carried_over"][c] = carried
+        apps["carried_forward"][c] = max(forward, 0)
+        excess = -forward  # outcomes that can no longer have happened in this column
+        for leaf in leaves:
+            if excess <= 0:
+                break
+            taken = min(excess, apps[leaf][c])
+            apps[leaf][c] -= taken
+            apps["outcome_total"][c] -= taken
+            excess -= taken
+    for row in apps.values():  # identity 2: the total column is the sum of the six
+        row["total"] = sum(row[c] for c in six)
     if previous.template == report.template == "2021":
         for cat in ("regulations", "normative_documents"):
             prev, cur = previous.proactive[cat], report.proactive[cat]
-            rolled = prev["in_force"] + cur["issued"] - cur["repealed"]
-            if rolled >= 0:
-                cur["in_force"] = rolled
+            # Nothing can be repealed that was not in force.
+            cur["repealed"] = min(cur["repealed"], prev["in_force"] + cur["issued"])
+            cur["in_force"] = prev["in_force"] + cur["issued"] - cur["repealed"]
 
 
 def incoming(agency: int, report: Report, n: int, seed: int) -> Incoming:

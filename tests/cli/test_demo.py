@@ -1,0 +1,37 @@
+"""Synthetic demo data: agencies with consecutive years whose cross-year figures follow on."""
+
+from __future__ import annotations
+
+from checks import check_pair, check_report
+from xxgk.demo import synthetic_reports
+
+
+def test_demo_reports_are_deterministic():
+    first = [(a, r.to_json()) for a, r in synthetic_reports(60, seed=3)]
+    assert first == [(a, r.to_json()) for a, r in synthetic_reports(60, seed=3)]
+    assert first != [(a, r.to_json()) for a, r in synthetic_reports(60, seed=4)]
+
+
+def test_unfaulted_consecutive_years_pass_every_check():
+    items = list(synthetic_reports(400, seed=1, fault_rate=0.0))
+    previous = {}
+    pairs = 0
+    for agency, report in items:
+        results = check_report(report)
+        before = previous.get(agency)
+        if before is not None:
+            assert before.year == report.year - 1
+            results += check_pair(before, report)
+            pairs += 1
+        failed = [(c.code, c.location) for c in results if c.status == "failed" and c.severity == "error"]
+        assert failed == [], (report.agency_name, report.year, failed)
+        previous[agency] = report
+    assert pairs > 200  # most reports have a previous year to be checked against
+
+
+def test_about_one_report_in_twenty_carries_a_fault():
+    items = list(synthetic_reports(1000, seed=2))
+    inconsistent = sum(
+        any(c.status == "failed" and c.severity == "error" for c in check_report(r)) for _, r in items
+    )
+    assert 20 <= inconsistent <= 90
