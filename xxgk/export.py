@@ -257,27 +257,32 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     ),
     Table(
         "consistency_results", "Consistency checks (一致性检查结果)",
-        "Consistency checks per location (identities of the national format, cross-year links, anomalies) as "
-        "stored: every failure and every check that could not be made; passes are counted in reports.csv.",
+        "Every consistency check of every report, one row per location: the identities of the national format, "
+        "cross-year links with the agency's previous report, and anomaly warnings.",
         (
-            Field("id", "integer", "Check result identifier (检查结果编号)", required=True),
             _report_id(),
+            Field("cross_year", "boolean", "Compares with the agency's previous report (跨年度检查)", required=True),
+            Field("position", "integer", "Order of the check within the report (序号)", required=True),
             Field("code", "string", "Check (检查项): " + "; ".join(f"{k} — {c.en} ({c.zh})"
                                                                 for k, c in CHECK_CODES.items()), required=True),
             Field("status", "string", "passed (通过), failed (未通过) or not_checkable (无法检查: an operand is empty)",
                   ("passed", "failed", "not_checkable"), True),
-            Field("severity", "string", "error (错误) for a broken identity, warning (提示) for an anomaly",
-                  ("error", "warning")),
+            Field("severity", "string", "For a check that did not pass: error (错误) for a broken identity, "
+                  "warning (提示) for an anomaly", ("error", "warning")),
             Field("location", "string", "Where, in canonical names, e.g. column=natural_person (位置)"),
             Field("expected", "number", "What the other side of the identity says (应为)"),
             Field("actual", "number", "The figure under test (实际)"),
-            Field("message", "string", "Explanation (说明)"),
-            Field("cross_year", "boolean", "Compares with the agency's previous report (跨年度检查)"),
+            Field("message", "string", "Explanation, for a check that did not pass (说明)"),
         ),
-        ("id",), (("report_id", "reports"),),
-        """SELECT t.id, t.report_id, t.code, t.status, t.severity, t.location, t.expected, t.actual, t.message,
-                  t.cross_year FROM check_result t""",
-        "t.report_id, t.id",
+        ("report_id", "cross_year", "position"), (("report_id", "reports"),),
+        # Passed checks live only in the report's JSON; every result is read from there.
+        """SELECT t.report_id, t.cross_year, t.position, t.v->>'code', t.v->>'status', t.v->>'severity',
+                  t.v->>'location', (t.v->>'expected')::numeric, (t.v->>'actual')::numeric, t.v->>'message'
+           FROM (SELECT r.id AS report_id, x.cross_year, e.position, e.v
+                 FROM report r
+                 CROSS JOIN LATERAL (VALUES (false, r.checks), (true, r.cross_checks)) AS x(cross_year, results)
+                 CROSS JOIN LATERAL json_array_elements(x.results) WITH ORDINALITY AS e(v, position)) t""",
+        "t.report_id, t.cross_year, t.position",
     ),
     Table(
         "parse_issues", "Parse issues (解析问题)",

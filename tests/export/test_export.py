@@ -87,6 +87,25 @@ def test_a_review_group_left_empty_is_not_checkable_rather_than_passed(full):
     assert [(r["status"], r["expected"], r["actual"]) for r in review] == [("not_checkable", "", "")]
 
 
+def test_consistency_results_hold_every_check_passed_ones_included(full):
+    results = rows(full / "consistency_results.csv")
+    for report in rows(full / "reports.csv"):
+        mine = [r for r in results if r["report_id"] == report["id"]]
+        statuses = [r["status"] for r in mine]
+        assert statuses.count("passed") == int(report["checks_passed"]) > 0
+        assert statuses.count("not_checkable") == int(report["checks_not_checkable"])
+        failed = [r for r in mine if r["status"] == "failed"]
+        assert sum(r["severity"] == "error" for r in failed) == int(report["checks_failed"])
+        assert sum(r["severity"] == "warning" for r in failed) == int(report["warnings"])
+        assert all(r["message"] for r in failed)
+    guandu = next(r["id"] for r in rows(full / "reports.csv") if r["source_uri"].endswith("guandu-2021.html"))
+    # 官渡镇 2021, §3 row new_received: 3 natural persons, total 3 → S3_ROW_SUM passes with 3 = 3.
+    [row_sum] = [r for r in results if r["report_id"] == guandu and r["code"] == "S3_ROW_SUM"
+                 and r["location"] == "row=new_received"]
+    assert (row_sum["status"], row_sum["expected"], row_sum["actual"], row_sum["cross_year"]) == (
+        "passed", "3", "3", "false")
+
+
 def test_reports_carry_their_provenance_and_agencies_their_region_chain(full):
     reports = {r["source_uri"].rsplit("/", 1)[1]: r for r in rows(full / "reports.csv")}
     assert len(reports) == len(REPORTS)
