@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from db import embedded
 from db.engine import async_url
 from db.migrate import upgrade
+from xxgk.settings import default_data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -29,7 +30,7 @@ def _server_url() -> str:
     """A SQLAlchemy URL of the maintenance database on the test server."""
     if os.environ.get("DATABASE_URL"):
         return async_url(os.environ["DATABASE_URL"])
-    data_dir = Path(os.environ.get("XXGK_TEST_DATA_DIR") or ROOT / ".xxgk" / "test-pgdata")
+    data_dir = default_data_dir("test-pgdata", env="XXGK_TEST_DATA_DIR")
     url, _ = embedded.start(data_dir)
     return str(make_url(url).set(database="postgres").render_as_string(hide_password=False))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,26 @@ def _int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+
+
+def default_data_dir(name: str, env: str = "XXGK_DATA_DIR") -> Path:
+    """``$XXGK_DATA_DIR``, else ``./.xxgk/<name>`` — unless that is private to root.
+
+    As root, the embedded server runs as an unprivileged user and makes every parent of its data
+    directory world-traversable; under /root or $HOME that would open them, so root's default moves to
+    /var/lib/xxgk/<this folder's name and a hash of its path>/<name> instead.
+    """
+    if os.environ.get(env):
+        return Path(os.environ[env]).expanduser().absolute()
+    here = Path.cwd()
+    local = here / ".xxgk" / name
+    if os.name != "posix" or os.geteuid() != 0:
+        return local
+    private = [Path("/root"), Path(os.path.expanduser("~"))]
+    if not any(local.is_relative_to(p) for p in private if p != Path("/")):
+        return local
+    tag = hashlib.sha256(str(here).encode()).hexdigest()[:8]
+    return Path("/var/lib/xxgk") / f"{here.name}-{tag}" / name
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +63,7 @@ class Settings:
         return cls(
             database_url=os.environ.get("DATABASE_URL") or None,
             database_read_url=os.environ.get("DATABASE_READ_URL") or None,
-            data_dir=Path(os.environ.get("XXGK_DATA_DIR") or ".xxgk/pgdata").expanduser().absolute(),
+            data_dir=default_data_dir("pgdata"),
             api_key=os.environ.get("XXGK_API_KEY") or None,
             host=os.environ.get("XXGK_HOST") or "127.0.0.1",
             port=_int("XXGK_PORT", 8000),

@@ -63,3 +63,20 @@ def test_database_urls_are_given_the_async_driver(raw, expected):
 def test_other_databases_are_refused(raw):
     with pytest.raises(ConfigError):
         async_url(raw)
+
+
+def test_root_never_defaults_to_a_data_dir_under_root_or_home(env, monkeypatch, tmp_path):
+    from xxgk import settings as mod
+
+    monkeypatch.setattr(mod.os, "geteuid", lambda: 0)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    project = tmp_path / "xxgk"
+    project.mkdir()
+    monkeypatch.chdir(project)
+    moved = Settings.from_env().data_dir
+    assert moved.parts[:4] == ("/", "var", "lib", "xxgk") and moved.name == "pgdata"
+    assert moved.parent.name.startswith("xxgk-")
+    elsewhere = tmp_path.parent / f"not-home-{tmp_path.name}"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert Settings.from_env().data_dir == elsewhere / ".xxgk" / "pgdata"
