@@ -1,6 +1,9 @@
-"""``summary`` in SQL: GROUP BY the chosen dimensions, three statements run side by side.
+"""``summary`` in SQL: GROUP BY the chosen dimensions, from the rollup table when the filter allows.
 
-One statement counts reports, one sums §3 per (group, row), one sums §4 per (group, §4 group); Python only
+``summary_rollup`` (kept by the writer, see ``db.rollup``) holds per (year, template, kind, agency region,
+synthetic) the report counts and every cell's sum: when the filter only names those fields, one statement
+over it answers. Other filters (consistency, issues, name search) aggregate the raw rows instead: one
+statement counts reports, one sums §3 per (group, row), one sums §4 per (group, §4 group). Python only
 arranges the summed rows into objects. Region dimensions walk up to four parent links, because the
 hierarchy skips levels where the State does (counties of 重庆市 sit directly under the province).
 """
@@ -8,24 +11,58 @@ hierarchy skips levels where the State does (counties of 重庆市 sit directly 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, case, func, select, text
+from sqlalchemy import BigInteger, ColumnElement, FromClause, Row, Select, case, cast, func, select, text
 from sqlalchemy.orm import aliased
 
 from api.dataloaders import Sessions
-from api.filters import ReportFilter, report_conditions
+from api.filters import ReportFilter, region_subtree, report_conditions
 from api.types.applications import ALL_ROW_KEYS, ApplicationRow, Applications, row_label
 from api.types.reviews import ReviewCounts, Reviews
 from api.types.summary import SummaryDimension, SummaryGroup
 from db import models
-from loaders.canonical import APPLICANT_COLUMNS, REVIEW_RESULTS
+from loaders.canonical import APPLICANT_COLUMNS, REVIEW_GROUPS, REVIEW_RESULTS
 
 _REGION_LEVELS = {SummaryDimension.PROVINCE: "province", SummaryDimension.CITY: "city", SummaryDimension.COUNTY: "county"}
 _ANCESTRY = 4  # town → county → city → province
 # Enough memory for a hash aggregate over millions of §3 cells instead of a sort spilled to disk.
 _WORK_MEM = "64MB"
+# Filter fields the rollup cannot answer: they select reports by what the rollup does not keep.
+_RAW_ONLY = ("has_inconsistency", "failed_check", "has_issues", "search")
+_ROLLUP_ROWS = tuple(dict.fromkeys(row for row, _, _ in models.ROLLUP_APPLICATION_CELLS))
+# The rollup lists each row's seven columns together, and each §4 group's five results together.
+assert [(r, c) for r, c, _ in models.ROLLUP_APPLICATION_CELLS] == [(r, c) for r in _ROLLUP_ROWS for c in APPLICANT_COLUMNS]
+assert [(g, r) for g, r, _ in models.ROLLUP_REVIEW_CELLS] == [(g, r) for g in REVIEW_GROUPS for r in REVIEW_RESULTS]
+
+
+@dataclass(slots=True)
+class _Sums:
+    """One group's aggregates, whichever statement produced them."""
+
+    reports: int
+    inconsistent: int
+    rows: dict[str, Any] = field(default_factory=dict)  # §3 row key → an object with the seven columns
+    groups: dict[str, Any] = field(default_factory=dict)  # §4 group → an object with the five results
+
+
+def _region_chain(source: FromClause | Any, region_code: ColumnElement[Any]) -> tuple[Any, list[Any]]:
+    """``source`` outer-joined to the region of ``region_code`` and its ancestors, and those aliases."""
+    regions = [aliased(models.Region, name=f"r{i}") for i in range(_ANCESTRY)]
+    previous = region_code
+    for region in regions:
+        source = source.outerjoin(region, region.code == previous)
+        previous = region.parent_code
+    return source, regions
+
+
+def _level(regions: Sequence[Any], dimension: SummaryDimension) -> ColumnElement[Any]:
+    """The ancestor at the dimension's level, whichever link it sits on."""
+    level = _REGION_LEVELS[dimension]
+    return case(*((region.level == level, region.code) for region in regions))
 
 
 class _Query:
@@ -35,15 +72,11 @@ class _Query:
         self.dimensions = list(dict.fromkeys(dimensions))
         r, a = models.Report, models.Agency
         self.conditions = report_conditions(filter)
-        self.regions = [aliased(models.Region, name=f"r{i}") for i in range(_ANCESTRY)]
+        self._from: Any = r.__table__.join(a.__table__, a.id == r.agency_id)
+        self.regions: list[Any] = []
+        if any(d in _REGION_LEVELS for d in self.dimensions):
+            self._from, self.regions = _region_chain(self._from, a.region_code)
         self.columns: list[ColumnElement[Any]] = [self._column(d).label(d.value) for d in self.dimensions]
-        self.needs_regions = any(d in _REGION_LEVELS for d in self.dimensions)
-        self._from = r.__table__.join(a.__table__, a.id == r.agency_id)
-        if self.needs_regions:
-            previous = a.region_code
-            for region in self.regions:
-                self._from = self._from.outerjoin(region, region.code == previous)
-                previous = region.parent_code
 
     def _column(self, dimension: SummaryDimension) -> ColumnElement[Any]:
         r, a = models.Report, models.Agency
@@ -53,8 +86,7 @@ class _Query:
             return r.template
         if dimension is SummaryDimension.KIND:
             return a.kind
-        level = _REGION_LEVELS[dimension]
-        return case(*((region.level == level, region.code) for region in self.regions))
+        return _level(self.regions, dimension)
 
     def select(
         self,
@@ -73,6 +105,95 @@ async def summarize(
     sessions: Sessions, filter: ReportFilter | None, dimensions: Sequence[SummaryDimension]
 ) -> list[SummaryGroup]:
     """The groups of ``summary``, ordered by their keys (nulls last)."""
+    if rollup_answers(filter):
+        return await _from_rollup(sessions, filter, dimensions)
+    return await _from_reports(sessions, filter, dimensions)
+
+
+def rollup_answers(filter: ReportFilter | None) -> bool:
+    """Whether ``summary_rollup`` can answer this filter (it names only fields the rollup is keyed by)."""
+    return filter is None or not any(getattr(filter, name) not in (None, "") for name in _RAW_ONLY)
+
+
+async def _from_rollup(
+    sessions: Sessions, filter: ReportFilter | None, dimensions: Sequence[SummaryDimension]
+) -> list[SummaryGroup]:
+    dimensions = list(dict.fromkeys(dimensions))
+    report_conditions(filter)  # validates the filter's values exactly as the raw path does
+    s = models.SummaryRollup.__table__.c
+    source: Any = models.SummaryRollup.__table__
+    plain = {SummaryDimension.YEAR: s.year, SummaryDimension.TEMPLATE: s.template, SummaryDimension.KIND: s.kind}
+    regions: list[Any] = []
+    # The province grain has a few hundred rows where the region grain has one per county and year.
+    by_province = not (filter and filter.region_code is not None) and not {
+        SummaryDimension.CITY, SummaryDimension.COUNTY} & set(dimensions)
+    if by_province:
+        plain[SummaryDimension.PROVINCE] = func.nullif(s.region_code, "")
+    elif any(d in _REGION_LEVELS for d in dimensions):
+        # '' (no region) matches no region row: every level is null, as for an agency without a region.
+        source, regions = _region_chain(source, s.region_code)
+    columns = [(plain[d] if d in plain else _level(regions, d)).label(d.value) for d in dimensions]
+    cells = [cell for _, _, cell in models.ROLLUP_APPLICATION_CELLS + models.ROLLUP_REVIEW_CELLS]
+    statement = (
+        select(
+            *columns,
+            # Zero, not null, over no row: COUNT(*) of the raw path says 0 for an empty ungrouped summary.
+            cast(func.coalesce(func.sum(s.reports), 0), BigInteger).label("reports"),
+            cast(func.coalesce(func.sum(s.inconsistent_reports), 0), BigInteger).label("inconsistent"),
+            # SUM(bigint) is numeric; the sums are whole numbers.
+            *(cast(func.sum(s[cell]), BigInteger).label(cell) for cell in cells),
+        )
+        .select_from(source)
+        .where(s.grain == ("province" if by_province else "region"), *_rollup_conditions(filter))
+        .group_by(*(c.element for c in columns))
+    )
+    sums = {}
+    split = len(_ROLLUP_ROWS) * len(APPLICANT_COLUMNS)
+    for row in await _fetch(sessions, statement):
+        # Positional (name lookups cost more than the statement): the cells follow the keys and two counts.
+        values = tuple(row)[len(dimensions) + 2:]
+        sums[_key(dimensions, row)] = _Sums(
+            row.reports,
+            row.inconsistent,
+            _runs(values[:split], _ROLLUP_ROWS, APPLICANT_COLUMNS),
+            _runs(values[split:], REVIEW_GROUPS, REVIEW_RESULTS),
+        )
+    return _assemble(dimensions, sums)
+
+
+def _runs(values: Sequence[Any], keys: Sequence[str], fields: Sequence[str]) -> dict[str, SimpleNamespace]:
+    """Consecutive runs of ``len(fields)`` values, one object per key."""
+    n = len(fields)
+    return {key: SimpleNamespace(**dict(zip(fields, values[i * n:(i + 1) * n], strict=True)))
+            for i, key in enumerate(keys)}
+
+
+def _rollup_conditions(f: ReportFilter | None) -> list[ColumnElement[bool]]:
+    """The filter over ``summary_rollup``, field by field as ``api.filters`` states it over the reports."""
+    if f is None:
+        return []
+    s = models.SummaryRollup.__table__.c
+    conditions: list[ColumnElement[bool]] = []
+    if f.year is not None:
+        conditions.append(s.year == f.year)
+    if f.year_from is not None:
+        conditions.append(s.year >= f.year_from)
+    if f.year_to is not None:
+        conditions.append(s.year <= f.year_to)
+    if f.template is not None:
+        conditions.append(s.template == f.template)
+    if f.region_code is not None:
+        conditions.append(s.region_code.in_(region_subtree(f.region_code)))
+    if f.kind is not None:
+        conditions.append(s.kind == f.kind)
+    if f.synthetic is not None:
+        conditions.append(s.synthetic.is_(f.synthetic))
+    return conditions
+
+
+async def _from_reports(
+    sessions: Sessions, filter: ReportFilter | None, dimensions: Sequence[SummaryDimension]
+) -> list[SummaryGroup]:
     q = _Query(filter, dimensions)
     r, ao, rl = models.Report, models.ApplicationOutcome, models.ReviewLitigation
     counts = q.select(func.count().label("reports"), func.count().filter(r.checks_failed > 0).label("inconsistent"))
@@ -89,7 +210,12 @@ async def summarize(
     count_rows, application_rows, review_rows = await asyncio.gather(
         _fetch(sessions, counts), _fetch(sessions, applications), _fetch(sessions, reviews)
     )
-    return _assemble(q.dimensions, count_rows, application_rows, review_rows)
+    sums = {_key(q.dimensions, row): _Sums(row.reports, row.inconsistent) for row in count_rows}
+    for row in application_rows:
+        sums[_key(q.dimensions, row)].rows[row.row_key] = row
+    for row in review_rows:
+        sums[_key(q.dimensions, row)].groups[row.group] = row
+    return _assemble(q.dimensions, sums)
 
 
 async def _fetch(sessions: Sessions, statement: Select[Any]) -> Sequence[Row[Any]]:
@@ -103,24 +229,11 @@ def _key(dimensions: Sequence[SummaryDimension], row: Row[Any]) -> tuple[Any, ..
     return tuple(getattr(row, d.value) for d in dimensions)
 
 
-def _assemble(
-    dimensions: Sequence[SummaryDimension],
-    count_rows: Sequence[Row[Any]],
-    application_rows: Sequence[Row[Any]],
-    review_rows: Sequence[Row[Any]],
-) -> list[SummaryGroup]:
-    cells: dict[tuple[Any, ...], dict[str, Row[Any]]] = {}
-    for row in application_rows:
-        cells.setdefault(_key(dimensions, row), {})[row.row_key] = row
-    groups: dict[tuple[Any, ...], dict[str, Row[Any]]] = {}
-    for row in review_rows:
-        groups.setdefault(_key(dimensions, row), {})[row.group] = row
+def _assemble(dimensions: Sequence[SummaryDimension], sums: Mapping[tuple[Any, ...], _Sums]) -> list[SummaryGroup]:
     result = []
-    for row in sorted(count_rows, key=lambda row: [(v is None, v) for v in _key(dimensions, row)]):
-        key = _key(dimensions, row)
+    for key in sorted(sums, key=lambda key: [(v is None, v) for v in key]):
+        group = sums[key]
         values = dict(zip((d.value for d in dimensions), key, strict=True))
-        by_row = cells.get(key, {})
-        by_group = groups.get(key, {})
         result.append(
             SummaryGroup(
                 year=values.get("year"),
@@ -129,15 +242,15 @@ def _assemble(
                 province_code=values.get("province"),
                 city_code=values.get("city"),
                 county_code=values.get("county"),
-                reports=row.reports,
-                inconsistent_reports=row.inconsistent,
+                reports=group.reports,
+                inconsistent_reports=group.inconsistent,
                 applications=Applications(
-                    rows=[ApplicationRow.build(k, row_label(k), by_row.get(k)) for k in ALL_ROW_KEYS]
+                    rows=[ApplicationRow.build(k, row_label(k), group.rows.get(k)) for k in ALL_ROW_KEYS]
                 ),
                 reviews=Reviews(
-                    review=ReviewCounts.build(by_group.get("review")),
-                    litigation_direct=ReviewCounts.build(by_group.get("litigation_direct")),
-                    litigation_after_review=ReviewCounts.build(by_group.get("litigation_after_review")),
+                    review=ReviewCounts.build(group.groups.get("review")),
+                    litigation_direct=ReviewCounts.build(group.groups.get("litigation_direct")),
+                    litigation_after_review=ReviewCounts.build(group.groups.get("litigation_after_review")),
                 ),
             )
         )

@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Column,
     Date,
     DateTime,
     ForeignKey,
@@ -19,11 +20,14 @@ from sqlalchemy import (
     Numeric,
     SmallInteger,
     String,
+    Table,
     Text,
     UniqueConstraint,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from loaders.canonical import APPLICATION_ROWS, REVIEW_GROUPS, REVIEW_RESULTS
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -231,3 +235,56 @@ class LoadFailure(Base):
     sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     reason: Mapped[str] = mapped_column(Text)
     failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+# The cells summed by ``summary_rollup``: (row or §4 group, column or result, rollup column). Rows are the
+# union of both templates' rows.
+ROLLUP_APPLICATION_CELLS: tuple[tuple[str, str, str], ...] = tuple(
+    (row, column, f"{row}__{column}")
+    for row in dict.fromkeys(APPLICATION_ROWS["2021"] + APPLICATION_ROWS["2019"])
+    for column in APPLICANT_COLUMNS
+)
+ROLLUP_REVIEW_CELLS: tuple[tuple[str, str, str], ...] = tuple(
+    (group, result, f"{group}__{result}") for group in REVIEW_GROUPS for result in REVIEW_RESULTS
+)
+ROLLUP_KEY = ("grain", "year", "template", "kind", "region_code", "synthetic")
+# The agency's own region, or the province above it: year × province reads a few hundred rows, not 17,000.
+ROLLUP_GRAINS = ("region", "province")
+
+
+def rollup_count_name(cell: str) -> str:
+    """The rollup column counting the non-null values of a cell (its sum is null while this is 0)."""
+    return f"n__{cell}"
+
+
+class SummaryRollup(Base):
+    """Running totals of ``summary``, one row per (grain, year, template, kind, region, synthetic).
+
+    Every report counts twice: at grain ``region`` under its agency's region, at grain ``province`` under
+    the province above it ('' when there is none, as a key column cannot be null). Kept in step by the
+    writer (``db.rollup``) in the transaction that changes reports. Each §3/§4 cell has its sum and the
+    count of non-null values; the sum is null while the count is 0, so summing rollup rows gives what SUM
+    over the reports gives, null for an all-empty group included.
+    """
+
+    __table__ = Table(
+        "summary_rollup",
+        Base.metadata,
+        Column("grain", String(8), primary_key=True),
+        Column("year", Integer, primary_key=True, autoincrement=False),
+        Column("template", String(4), primary_key=True),
+        Column("kind", String(32), primary_key=True),
+        Column("region_code", String(12), primary_key=True),
+        Column("synthetic", Boolean, primary_key=True),
+        Column("reports", Integer, nullable=False, server_default="0"),
+        Column("inconsistent_reports", Integer, nullable=False, server_default="0"),
+        *(
+            column
+            for _, _, cell in ROLLUP_APPLICATION_CELLS + ROLLUP_REVIEW_CELLS
+            for column in (
+                Column(cell, BigInteger),
+                Column(rollup_count_name(cell), Integer, nullable=False, server_default="0"),
+            )
+        ),
+        CheckConstraint(f"grain IN {ROLLUP_GRAINS}", name="grain"),
+    )

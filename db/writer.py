@@ -17,6 +17,7 @@ from typing import Literal
 import asyncpg
 
 from checks import CheckResult, check_pair, check_report, summarize
+from db import rollup
 from db.reading import fetch_reports
 from loaders.canonical import APPLICANT_COLUMNS, REVIEW_RESULTS, Report, template_for_year
 from loaders.placement import Placement, place_report
@@ -163,10 +164,12 @@ async def _write(conn: asyncpg.Connection, batch: list[_Prepared]) -> None:
         "SELECT r.id, r.agency_id, r.year FROM report r JOIN unnest($1::int[], $2::int[]) AS k(a, y) "
         "ON r.agency_id = k.a AND r.year = k.y",
         [a for a, _ in pairs], [y for _, y in pairs])
+    emptied: list[rollup.RollupKey] = []
     if old:
         replaced = {(r["agency_id"], r["year"]) for r in old}
         for p, pair in zip(batch, pairs, strict=True):
             p.replaced = pair in replaced
+        emptied = await rollup.remove(conn, [r["id"] for r in old])
         await conn.execute("DELETE FROM report WHERE id = ANY($1::int[])", [r["id"] for r in old])
     ids = [r[0] for r in await conn.fetch(
         "SELECT nextval('report_id_seq') FROM generate_series(1, $1)", len(batch))]
@@ -181,7 +184,13 @@ async def _write(conn: asyncpg.Connection, batch: list[_Prepared]) -> None:
     cross = await _cross_year(conn, {(agency_ids[p.agency_key], p.item.report.year) for p in batch})
     await _copy_checks(conn, [(p.report_id, c, False) for p in batch for c in p.results] + cross)
     # New reports got their within-report counts in the COPY; reports with cross-year results need them again.
-    await refresh_summaries(conn, sorted({rid for rid, _, _ in cross}))
+    refreshed = sorted({rid for rid, _, _ in cross})
+    # Reports stored before this batch are in the rollup already: they move only if they flip.
+    before = await rollup.inconsistent(conn, sorted(set(refreshed) - {p.report_id for p in batch}))
+    await refresh_summaries(conn, refreshed)
+    await rollup.flip_inconsistent(conn, before)
+    emptied += await rollup.add(conn, {p.report_id: p.item.report for p in batch})
+    await rollup.prune(conn, emptied)
 
 
 async def _is_superuser(conn: asyncpg.Connection) -> bool:
