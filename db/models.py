@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from loaders.canonical import APPLICATION_ROWS, REVIEW_GROUPS, REVIEW_RESULTS
+from loaders.canonical import APPLICANT_COLUMNS, APPLICATION_ROWS, REVIEW_GROUPS, REVIEW_RESULTS
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -37,16 +37,6 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-# One column per §3 applicant type, named as in the canonical vocabulary.
-APPLICANT_COLUMNS = (
-    "natural_person",
-    "commercial_enterprise",
-    "research_institution",
-    "public_interest_org",
-    "legal_service_org",
-    "other_org",
-    "total",
-)
 
 
 class Base(DeclarativeBase):

@@ -780,15 +780,18 @@ def _render_docx_tsv(report: Report, pen: _Pen) -> list[str]:
     )
     out.append("\t".join([""] * 5 + results * 2))
     out.append("\t".join(pen.numbers(_review_values(report))))
-    out += ["", pen.text(_SECTION_HEADINGS[4]), ""]
-    for paragraph in _problems(rng):
+    return out + [""] + _closing_paragraphs(report, pen, front.footer_date)
+
+
+def _closing_paragraphs(report: Report, pen: _Pen, footer_date: str | None) -> list[str]:
+    """§5 and §6 as paragraphs separated by blank lines, then the signing date (the paragraph layouts)."""
+    out = [pen.text(_SECTION_HEADINGS[4]), ""]
+    for paragraph in _problems(pen.rng):
         out += [pen.text(paragraph), ""]
     out += [pen.text(_SECTION_HEADINGS[5]), ""]
-    for paragraph in _other_matters(rng, report):
+    for paragraph in _other_matters(pen.rng, report):
         out += [pen.text(paragraph), ""]
-    if front.footer_date:
-        out += [front.footer_date]
-    return out
+    return out + ([footer_date] if footer_date else [])
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -853,15 +856,7 @@ def _render_html_lines(report: Report, pen: _Pen) -> list[str]:
         cell(pen.label(header))
     for text in pen.numbers(_review_values(report)):
         value(text)
-    out += [pen.text(_SECTION_HEADINGS[4]), ""]
-    for paragraph in _problems(rng):
-        out += [pen.text(paragraph), ""]
-    out += [pen.text(_SECTION_HEADINGS[5]), ""]
-    for paragraph in _other_matters(rng, report):
-        out += [pen.text(paragraph), ""]
-    if front.footer_date:
-        out += [front.footer_date]
-    return out
+    return out + _closing_paragraphs(report, pen, front.footer_date)
 
 
 # ---------------------------------------------------------------------------------------------------
