@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
+from functools import lru_cache
 from unicodedata import normalize
 
 from rapidfuzz import fuzz, process
@@ -68,6 +69,11 @@ _CATEGORY_NAMES: dict[str, str] = {
     "行政事业性收费": "fees",
     "政府集中采购": "procurement",
 }
+# Per template, the category names rapidfuzz may choose from (a dict so that the match gives its key).
+_CATEGORY_CHOICES: dict[str, dict[str, str]] = {
+    template: {name: name for name, category in _CATEGORY_NAMES.items() if category in metrics}
+    for template, metrics in PROACTIVE_METRICS.items()
+}
 
 
 def _keyword_pattern(template: str) -> re.Pattern[str]:
@@ -81,11 +87,13 @@ _KEYWORD_PATTERNS = {t: _keyword_pattern(t) for t in ("2019", "2021")}
 _KEYWORD_ROWS = {kw: row for row, keywords in _ROW_KEYWORDS.items() for kw in keywords}
 
 
+@lru_cache(maxsize=8192)
 def _keyword_row(text: str, template: str, after: int = 0, first: bool = False) -> str | None:
     """The row whose keyword sits last (or ``first``) in ``text``, or None.
 
     The last keyword is the label nearest the numbers; only keywords ending after index ``after`` count,
     so that when a label is joined with the text before it, the keyword must reach into the label itself.
+    Cached: the same labels recur in every report.
     """
     found = None
     for m in _KEYWORD_PATTERNS[template].finditer(text):
@@ -129,6 +137,18 @@ def match_row(
     last cell naming a row winning (earlier cells are group labels or the previous row's wrapped tail).
     Rapidfuzz, against rows not yet ``taken``, only when no keyword matches.
     """
+    found = _keyword_match(tuple(own), tuple(before), tuple(after), template)
+    return found if not isinstance(found, tuple) else _fuzzy_row(found, template, taken)
+
+
+@lru_cache(maxsize=8192)
+def _keyword_match(
+    own: tuple[str, ...], before: tuple[str, ...], after: tuple[str, ...], template: str
+) -> str | tuple[str, ...]:
+    """:func:`match_row` by keywords: the row, else the texts to try with rapidfuzz, in order.
+
+    Cached (tuples, not lists, for that): the same labels around the same runs recur in every report.
+    """
     own_texts = [t for t in map(compact, own) if t]
     before_texts = [t for t in map(compact, before) if t]
     if own_texts:
@@ -142,17 +162,21 @@ def match_row(
         preceding = "".join(before_texts)
         if (row := _keyword_row(preceding + label, template, after=len(preceding))) is not None:
             return row
-        return _fuzzy_row([label, wrapped], template, taken)
+        return (label, wrapped)
     for text in reversed(before_texts):
         if (row := _keyword_row(text, template)) is not None:
             return row
     if (row := _keyword_row("".join(before_texts), template)) is not None:
         return row
-    return _fuzzy_row(before_texts[::-1], template, taken)
+    return tuple(before_texts[::-1])
 
 
+@lru_cache(maxsize=4096)
 def match_category(cell: str, template: str) -> str | None:
-    """The §2 category a cell names (``行政规范性文件`` → ``normative_documents``), or None."""
+    """The §2 category a cell names (``行政规范性文件`` → ``normative_documents``), or None.
+
+    Cached: §2 is read cell by cell and the same few labels and headers recur in every report.
+    """
     text = compact(cell)
     allowed = PROACTIVE_METRICS[template]
     category = _CATEGORY_NAMES.get(text)
@@ -160,6 +184,5 @@ def match_category(cell: str, template: str) -> str | None:
         return category if category in allowed else None
     if not 3 <= len(text) <= 14:
         return None
-    choices = {name: name for name, cat in _CATEGORY_NAMES.items() if cat in allowed}
-    found = process.extractOne(text, choices, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+    found = process.extractOne(text, _CATEGORY_CHOICES[template], scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
     return None if found is None else _CATEGORY_NAMES[found[2]]

@@ -14,20 +14,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 import zhconv
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]\n]*\]")
 # Only at column 0: a leading tab is an empty first cell and must survive.
 _MARKDOWN_PREFIX = re.compile(r"^(?:#{1,6}[ ]*|[-*+][ ]+(?=\S))", re.M)
-_CJK_PUNCTUATION = frozenset("“”、。《》")
-_SPACES = re.compile(r"[ ]+")
+# A run of spaces with a Chinese character (or CJK punctuation) on both sides: OCR's word breaks. Lookarounds,
+# not a callback per run, so that ``sub`` stays in C.
+_CJK = "\u4e00-\u9fff“”、。《》"
+_CJK_SPACES = re.compile(f"(?<=[{_CJK}])[ ]+(?=[{_CJK}])")
 # The Unicode blocks holding compatibility characters these documents use (full-width forms, ideographic
 # space, typographic spaces, circled numbers, Kangxi radicals, CJK compatibility ideographs). NFKC of just
-# these characters equals NFKC of the whole text here, at a fifth of the cost.
+# these characters equals NFKC of the whole text here, at a fifth of the cost. The group makes ``split`` keep
+# the runs, at odd indices.
 _COMPATIBILITY = re.compile(
-    "[\u00a0\u2000-\u206f\u2150-\u24ff\u2e80-\u2fdf\u3000\u3200-\u33ff\uf900-\ufaff\ufe10-\ufe6f\uff00-\uffef]+"
+    "([\u00a0\u2000-\u206f\u2150-\u24ff\u2e80-\u2fdf\u3000\u3200-\u33ff\uf900-\ufaff\ufe10-\ufe6f\uff00-\uffef]+)"
 )
 # Characters NFKC leaves alone but that mean something plainer here.
 _EXTRA = (("\u2212", "-"), ("\r", "\n"))
@@ -53,20 +56,11 @@ def _nfkc(chars: str) -> str:
     return unicodedata.normalize("NFKC", chars)
 
 
-def _fold_compatibility(m: re.Match[str]) -> str:
-    return _nfkc(m.group())
-
-
-def _is_cjk(char: str) -> bool:
-    return "\u4e00" <= char <= "\u9fff" or char in _CJK_PUNCTUATION
-
-
-def _drop_cjk_spaces(m: re.Match[str]) -> str:
-    """Spaces between two Chinese characters go (OCR word breaks); any other run of spaces stays."""
-    text, start, end = m.string, m.start(), m.end()
-    if start and end < len(text) and _is_cjk(text[start - 1]) and _is_cjk(text[end]):
-        return ""
-    return m.group()
+def _fold_compatibility(text: str) -> str:
+    """NFKC of each run of compatibility characters; split and map rather than a Python callback per run."""
+    parts = _COMPATIBILITY.split(text)
+    parts[1::2] = map(_nfkc, parts[1::2])
+    return "".join(parts)
 
 
 def _gb2312(text: str) -> bool:
@@ -81,29 +75,39 @@ def _gb2312(text: str) -> bool:
     return True
 
 
-def _simplified_line(line: str) -> str:
-    if _gb2312(line) or (_TRADITIONAL is not None and _TRADITIONAL.isdisjoint(line)):
-        return line
-    return to_simplified(line)
+def _simplify_lines(text: str) -> str:
+    """``text`` with each line holding a traditional-only character converted to simplified."""
+    lines = text.split("\n")
+    # Only a line GB2312 cannot encode can hold one: the codec marks them all (``?``) in one pass in C.
+    marked = text.encode("gb2312", "replace").decode("gb2312").split("\n")
+    for i in [i for i, (line, mark) in enumerate(zip(lines, marked, strict=True)) if line != mark]:
+        line = lines[i]
+        if not _gb2312(line) and (_TRADITIONAL is None or not _TRADITIONAL.isdisjoint(line)):
+            lines[i] = to_simplified(line)
+    return "\n".join(lines)
 
 
+@lru_cache(maxsize=4096)
 def to_simplified(line: str) -> str:
-    """Traditional or mixed-script Chinese to simplified, phrase-aware (``覆蓋`` → ``覆盖``)."""
+    """Traditional or mixed-script Chinese to simplified, phrase-aware (``覆蓋`` → ``覆盖``).
+
+    Cached: zhconv walks the line in Python, and table labels and boilerplate recur across reports.
+    """
     return zhconv.convert(line, "zh-cn")
 
 
 def normalize_text(text: str) -> str:
     """The whole document in normal form; line *n* of the result is line *n* of the input."""
-    text = _COMPATIBILITY.sub(_fold_compatibility, text.replace("\r\n", "\n"))
+    text = _fold_compatibility(text.replace("\r\n", "\n"))
     for old, new in _EXTRA:
         if old in text:  # str.replace on a miss is cheap, but translate() is slow on whole documents
             text = text.replace(old, new)
     if not _gb2312(text):
-        text = "\n".join(_simplified_line(line) for line in text.split("\n"))
+        text = _simplify_lines(text)
     if "[bookmark" in text:
         text = _BOOKMARK.sub("", text)
     text = _MARKDOWN_PREFIX.sub("", text)
-    return _SPACES.sub(_drop_cjk_spaces, text)
+    return _CJK_SPACES.sub("", text)
 
 
 def compact(text: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import count
 from pathlib import Path
 
 from loaders.canonical import Issue, NotAReportError, Report, template_for_year
@@ -55,8 +57,9 @@ def parse_text(text: str) -> Report:
         names = "、".join(_SECTION_NAMES[n] for n in absent)
         raise NotAReportError(f"not a disclosure annual report of the national format: no section {names}")
 
-    def body(section: Section) -> list[tuple[int, str]]:
-        return [(i + 1, lines[i]) for i in range(section.heading + 1, section.end)]
+    def body(section: Section) -> Iterator[tuple[int, str]]:
+        """The section's content as (1-based line number, text) pairs."""
+        return zip(count(section.heading + 2), lines[section.heading + 1 : section.end])
 
     tables_text = "".join(lines[sections[2].heading : sections[3].end]).replace(" ", "")
     template, issues = _template(header.year, tables_text, sections[2].heading + 1)

@@ -36,6 +36,7 @@ _BARE: dict[str, int] = {
 }
 # The first character a heading can start with (its numeral, a lost numeral's 、, or a bare heading).
 _FIRST = frozenset(NUMERALS + "、.,:" + "".join(h[0] for h in _BARE))
+_CANDIDATE = re.compile(f"^[# ]*[{re.escape(''.join(sorted(_FIRST)))}]", re.M)
 REQUIRED = (2, 3, 4)
 _OPTIONAL = (1, 5)
 
@@ -68,20 +69,28 @@ def heading_number(line: str) -> int | None:
 
 
 def find_sections(lines: list[str], start: int = 0) -> dict[int, Section]:
-    """The sections found after line ``start``, keyed 1–6; a section absent from the text is absent here."""
+    """The sections found after line ``start``, keyed 1–6; a section absent from the text is absent here.
+
+    ``lines`` is a text split at its newlines.
+    """
     headings: dict[int, int] = {}
-    i, wanted = start, 1
-    while i < len(lines) and wanted <= 6:
+    wanted = 1
+    text = "\n".join(lines[start:])
+    i, pos = start, 0
+    # Cheap pre-filter in one regex pass, rather than a Python step per line: a heading starts with a known
+    # character (after any ``#`` marks and spaces).
+    for m in _CANDIDATE.finditer(text):
+        i, pos = i + text.count("\n", pos, m.start()), m.start()
         line = lines[i]
-        # Cheap pre-filter: headings are short, hold no table cells, and start with a known character.
-        head = line.lstrip("# ")[:1]
-        if head in _FIRST and len(line) <= 3 * _MAX_HEADING and "\t" not in line.strip():
+        # Headings are short and hold no table cells.
+        if len(line) <= 3 * _MAX_HEADING and "\t" not in line.strip():
             n = heading_number(line)
             # Only §1 and §5 may be skipped: a stray later numeral must not swallow a required section.
             if n is not None and (n == wanted or (wanted in _OPTIONAL and n == wanted + 1)):
                 headings[n] = i
                 wanted = n + 1
-        i += 1
+                if wanted > 6:
+                    break
     ordered = sorted(headings.items())
     sections: dict[int, Section] = {}
     for k, (number, index) in enumerate(ordered):

@@ -41,6 +41,8 @@ REVIEW_WIDTH = len(REVIEW_GROUPS) * len(REVIEW_RESULTS)
 _REVIEW_PATHS = tuple((g, r) for g in REVIEW_GROUPS for r in REVIEW_RESULTS)
 # Identity 1, as signs: new + carried over − outcome total − carried forward = 0, per column.
 _BALANCE = {"new_received": 1, "carried_over": 1, "outcome_total": -1, "carried_forward": -1}
+# The kinds as module globals: reading ``Kind.TEXT`` is a slow enum-class lookup in the per-cell loops.
+_EMPTY, _NUMBER, _DASH, _TEXT = Kind.EMPTY, Kind.NUMBER, Kind.DASH, Kind.TEXT
 
 
 @dataclass(slots=True)
@@ -69,12 +71,12 @@ def extract_proactive(cells: Sequence[Cell], template: str) -> Extracted:
     lines = by_line(cells)
     seen: set[str] = set()
     for start, first in enumerate(cells):
-        if first.kind is not Kind.TEXT:
+        if first.kind is not _TEXT:
             continue
         index, cell = start, first  # the label's last cell: its values follow it
         category = match_category(first.text, template)
         following = cells[start + 1] if start + 1 < len(cells) else None
-        if category is None and following is not None and following.kind is Kind.TEXT:
+        if category is None and following is not None and following.kind is _TEXT:
             # A label wrapped over two cells (其他对外管 / 理服务事项): read it whole.
             category = match_category(first.text + following.text, template)
             index, cell = start + 1, following
@@ -83,7 +85,7 @@ def extract_proactive(cells: Sequence[Cell], template: str) -> Extracted:
         seen.add(category)
         metrics = PROACTIVE_METRICS[template][category]
         same_line = [c for c in lines[cell.line] if c.col > cell.col]
-        numeric = [c for c in same_line if c.kind in (Kind.NUMBER, Kind.DASH)]
+        numeric = [c for c in same_line if c.kind in (_NUMBER, _DASH)]
         if same_line and len(numeric) < len(metrics):
             # A tab-separated row with fewer values than metrics: empty cells keep their place.
             slots: list[Cell | None] = list(same_line[: len(metrics)])
@@ -94,7 +96,7 @@ def extract_proactive(cells: Sequence[Cell], template: str) -> Extracted:
         slots += [None] * (len(metrics) - len(slots))
         for metric, slot in zip(metrics, slots, strict=True):
             _set_proactive(out, category, metric, slot)
-        if any(s is None or s.kind is Kind.EMPTY for s in slots):
+        if any(s is None or s.kind is _EMPTY for s in slots):
             out.issues.append(
                 Issue("CELLS_EMPTY", "info", cell.line, f"§2 {CATEGORY_LABELS[category]}: empty cell(s) read as null")
             )
@@ -112,9 +114,9 @@ def _following_numbers(cells: Sequence[Cell], start: int, count: int) -> list[Ce
     """Up to ``count`` number or dash cells from ``start``, skipping empties, stopping at text."""
     found: list[Cell | None] = []
     for cell in cells[start:]:
-        if cell.kind is Kind.TEXT or len(found) == count:
+        if cell.kind is _TEXT or len(found) == count:
             break
-        if cell.kind is not Kind.EMPTY:
+        if cell.kind is not _EMPTY:
             found.append(cell)
     return found
 
@@ -122,13 +124,13 @@ def _following_numbers(cells: Sequence[Cell], start: int, count: int) -> list[Ce
 def _set_proactive(out: Extracted, category: str, metric: str, slot: Cell | None) -> None:
     path = f"proactive.{category}.{metric}"
     value: Value = None
-    if slot is not None and slot.kind is Kind.NUMBER:
+    if slot is not None and slot.kind is _NUMBER:
         value = to_amount(slot.text) if (category, metric) in DECIMAL_METRICS else to_count(slot.text)
         if value is None:
             out.issues.append(Issue("NOT_A_COUNT", "warning", slot.line, f"{path}: {slot.text!r} is not a count"))
-    elif slot is not None and slot.kind is Kind.DASH:
+    elif slot is not None and slot.kind is _DASH:
         out.issues.append(_dash_issue(slot, path))
-    elif slot is not None and slot.kind is Kind.TEXT:
+    elif slot is not None and slot.kind is _TEXT:
         out.issues.append(Issue("CELL_UNREADABLE", "warning", slot.line, f"{path}: {slot.text!r} is not a number"))
     out.values[category][metric] = value
     if value is None:
@@ -159,21 +161,22 @@ def _runs(cells: Sequence[Cell]) -> list[_Run]:
     """Cut the stream into runs of numbers (empties skipped), each with its surrounding text cells."""
     runs: list[_Run] = []
     texts: list[Cell] = []
-    current: _Run | None = None
+    numbers: list[Cell] | None = None  # the current run's cells, None between runs
     for cell in cells:
-        if cell.kind is Kind.TEXT:
-            current = None
-            texts.append(cell)
-        elif cell.kind is not Kind.EMPTY:
-            if current is None:
+        kind = cell.kind
+        if kind is _NUMBER or kind is _DASH:  # the commonest cells first
+            if numbers is None:
                 own = [c for c in texts if c.line == cell.line]
                 before = texts[: len(texts) - len(own)] if own else texts
                 if runs:
                     runs[-1].after = before
-                current = _Run(before, own)
-                runs.append(current)
+                runs.append(_Run(before, own))
+                numbers = runs[-1].cells
                 texts = []
-            current.cells.append(cell)
+            numbers.append(cell)
+        elif kind is _TEXT:
+            numbers = None
+            texts.append(cell)
     if runs:
         runs[-1].after = texts
     return runs
@@ -233,15 +236,21 @@ def extract_applications(cells: Sequence[Cell], template: str) -> Extracted:
     # Rows with a wrong count: their numbers and the vectors the row sum allows (fixed, so computed once).
     pending: dict[str, tuple[list[int], set[tuple[int, ...]]]] = {}
     for row, read in reads.items():
+        values: list[int | None] = []
         for c in read.cells:
-            if c.kind is Kind.DASH:
-                out.issues.append(_dash_issue(c, f"§3 row 「{_label(row, template)}」"))
-        values = [to_count(c.text) if c.kind is Kind.NUMBER else None for c in read.cells]
+            if c.kind is _NUMBER:
+                values.append(int(c.text) if "." not in c.text else None)  # to_count, inlined: ~200 cells a report
+            else:
+                values.append(None)
+                if c.kind is _DASH:
+                    out.issues.append(_dash_issue(c, f"§3 row 「{_label(row, template)}」"))
         if len(values) == WIDTH:
-            for column, value in zip(APPLICANT_COLUMNS, values, strict=True):
-                _set_application(out, row, column, value, None)
+            out.values[row].update(zip(APPLICANT_COLUMNS, values, strict=True))
             if None not in values:
                 known[row] = tuple(values)  # type: ignore[arg-type]
+            else:
+                for column, value in zip(APPLICANT_COLUMNS, values, strict=True):
+                    _set_application(out, row, column, value, None)
         elif None in values:
             _unresolved(out, row, read, template)
         else:
@@ -334,12 +343,12 @@ def _unresolved(out: Extracted, row: str, read: _Run, template: str) -> None:
 def _positional_row(cells: Sequence[Cell]) -> list[Cell] | None:
     """A tab-separated line holding exactly the 15 §4 cells (numbers, dashes, empties), if there is one."""
     for row in by_line(cells).values():
-        if len(row) < 2 or any(c.kind is Kind.TEXT for c in row) or all(c.kind is Kind.EMPTY for c in row):
+        if len(row) < 2 or any(c.kind is _TEXT for c in row) or all(c.kind is _EMPTY for c in row):
             continue
         row = list(row)
-        while len(row) > REVIEW_WIDTH and row[-1].kind is Kind.EMPTY:
+        while len(row) > REVIEW_WIDTH and row[-1].kind is _EMPTY:
             row.pop()
-        while len(row) > REVIEW_WIDTH and row[0].kind is Kind.EMPTY:
+        while len(row) > REVIEW_WIDTH and row[0].kind is _EMPTY:
             row.pop(0)
         if len(row) == REVIEW_WIDTH:
             return row
@@ -350,9 +359,9 @@ def _number_run(cells: Sequence[Cell]) -> list[Cell]:
     """The first run of number or dash cells (empties skipped), ending at the next text cell."""
     run: list[Cell] = []
     for cell in cells:
-        if cell.kind is Kind.TEXT and run:
+        if cell.kind is _TEXT and run:
             break
-        if cell.kind in (Kind.NUMBER, Kind.DASH):
+        if cell.kind in (_NUMBER, _DASH):
             run.append(cell)
     return run
 
@@ -368,13 +377,13 @@ def extract_reviews(cells: Sequence[Cell]) -> Extracted:
             return out
     empty = 0
     for (group, result), cell in zip(_REVIEW_PATHS, row, strict=True):
-        value = to_count(cell.text) if cell.kind is Kind.NUMBER else None
+        value = to_count(cell.text) if cell.kind is _NUMBER else None
         out.values[group][result] = value
         if value is None:
             out.provenance[f"reviews.{group}.{result}"] = "missing"
-        if cell.kind is Kind.DASH:
+        if cell.kind is _DASH:
             out.issues.append(_dash_issue(cell, f"reviews.{group}.{result}"))
-        empty += cell.kind is Kind.EMPTY
+        empty += cell.kind is _EMPTY
     if empty:
         out.issues.append(Issue("CELLS_EMPTY", "info", row[0].line, f"§4: {empty} empty cell(s) read as null"))
     return out
@@ -382,7 +391,7 @@ def extract_reviews(cells: Sequence[Cell]) -> Extracted:
 
 def _recover_reviews(out: Extracted, run: list[Cell]) -> None:
     line = run[0].line if run else None
-    values = [to_count(c.text) if c.kind is Kind.NUMBER else None for c in run]
+    values = [to_count(c.text) if c.kind is _NUMBER else None for c in run]
     candidates = set() if None in values else sum_candidates(values, REVIEW_WIDTH, REVIEW_SUMS)  # type: ignore[arg-type]
     if len(candidates) == 1:
         (vector,) = candidates

@@ -41,3 +41,13 @@ def test_line_count_is_preserved() -> None:
 
 def test_compact_removes_all_whitespace() -> None:
     assert compact(" 万源市官渡镇 2021 年\t报告 ") == "万源市官渡镇2021年报告"
+
+
+def test_only_the_lines_holding_traditional_characters_are_converted_each_in_place() -> None:
+    # Lines 1 and 3 hold traditional characters, line 2 a character GB2312 lacks but no traditional one.
+    text = "二、主動公開\n申请人𠀀\n\n行政處罰\t0"
+    assert normalize_text(text) == "二、主动公开\n申请人𠀀\n\n行政处罚\t0"
+
+
+def test_spaces_between_chinese_and_punctuation_go_but_not_at_line_ends() -> None:
+    assert normalize_text("“三安 全 一稳定” 。\n其他 \n 结果") == "“三安全一稳定”。\n其他 \n 结果"
