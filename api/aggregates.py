@@ -20,7 +20,7 @@ from sqlalchemy import BigInteger, ColumnElement, FromClause, Row, Select, case,
 from sqlalchemy.orm import aliased
 
 from api.dataloaders import Sessions
-from api.filters import ReportFilter, region_subtree, report_conditions
+from api.filters import ReportFilter, region_subtree, report_conditions, year_template_conditions
 from api.types.applications import ALL_ROW_KEYS, ApplicationRow, Applications, row_label
 from api.types.reviews import ReviewCounts, Reviews
 from api.types.summary import SummaryDimension, SummaryGroup
@@ -173,15 +173,7 @@ def _rollup_conditions(f: ReportFilter | None) -> list[ColumnElement[bool]]:
     if f is None:
         return []
     s = models.SummaryRollup.__table__.c
-    conditions: list[ColumnElement[bool]] = []
-    if f.year is not None:
-        conditions.append(s.year == f.year)
-    if f.year_from is not None:
-        conditions.append(s.year >= f.year_from)
-    if f.year_to is not None:
-        conditions.append(s.year <= f.year_to)
-    if f.template is not None:
-        conditions.append(s.template == f.template)
+    conditions = year_template_conditions(f, s.year, s.template)
     if f.region_code is not None:
         conditions.append(s.region_code.in_(region_subtree(f.region_code)))
     if f.kind is not None:

@@ -58,22 +58,28 @@ def agency_conditions(f: ReportFilter | None) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def year_template_conditions(f: ReportFilter, year: Any, template: Any) -> list[ColumnElement[bool]]:
+    """year / yearFrom / yearTo / template over the given columns (of report, or of the summary rollup)."""
+    conditions: list[ColumnElement[bool]] = []
+    if f.year is not None:
+        conditions.append(year == f.year)
+    if f.year_from is not None:
+        conditions.append(year >= f.year_from)
+    if f.year_to is not None:
+        conditions.append(year <= f.year_to)
+    if f.template is not None:
+        if f.template not in TEMPLATES:
+            raise UserError(f"unknown template {f.template!r}; known: {', '.join(TEMPLATES)}")
+        conditions.append(template == f.template)
+    return conditions
+
+
 def report_only_conditions(f: ReportFilter | None) -> list[ColumnElement[bool]]:
     """Conditions on ``report`` alone (year, template, consistency, issues)."""
     if f is None:
         return []
     r = models.Report
-    conditions: list[ColumnElement[bool]] = []
-    if f.year is not None:
-        conditions.append(r.year == f.year)
-    if f.year_from is not None:
-        conditions.append(r.year >= f.year_from)
-    if f.year_to is not None:
-        conditions.append(r.year <= f.year_to)
-    if f.template is not None:
-        if f.template not in TEMPLATES:
-            raise UserError(f"unknown template {f.template!r}; known: {', '.join(TEMPLATES)}")
-        conditions.append(r.template == f.template)
+    conditions = year_template_conditions(f, r.year, r.template)
     if f.has_inconsistency is not None:
         conditions.append(r.checks_failed > 0 if f.has_inconsistency else r.checks_failed == 0)
     if f.has_issues is not None:
