@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from loaders.canonical import Issue, NotAReportError, Report
+from loaders.canonical import NotAReportError, Report
 from loaders.readers import UnreadableDocumentError, read_document
 
 
@@ -32,7 +32,7 @@ class Overrides:
 
 @dataclass(slots=True)
 class Prepared:
-    """A document ready to write, or the reason it cannot be (``report`` is then ``None``)."""
+    """A document ready to write, or the reason it cannot be (``incoming`` is then ``None``)."""
 
     path: str
     sha256: str | None
@@ -101,6 +101,3 @@ def prepare(path: str, overrides: Overrides | None = None, *, synthetic: bool = 
     incoming.encode_checks()
     return Prepared(path, sha, incoming, issue_counts=counts)
 
-
-__all__ = ["Issue", "Overrides", "ParseFailure", "Prepared", "apply_overrides", "parse_bytes", "parse_path",
-           "prepare"]

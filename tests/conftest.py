@@ -21,7 +21,6 @@ from db.engine import async_url
 from db.migrate import upgrade
 from xxgk.settings import default_data_dir
 
-ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TEMPLATE = f"xxgk_template_{os.getpid()}"
 
