@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import BigInteger, ColumnElement, FromClause, Row, Select, case, cast, func, select, text
@@ -21,8 +20,8 @@ from sqlalchemy.orm import aliased
 
 from api.dataloaders import Sessions
 from api.filters import ReportFilter, region_subtree, report_conditions, year_template_conditions
-from api.types.applications import ALL_ROW_KEYS, ApplicationRow, Applications, row_label
-from api.types.reviews import ReviewCounts, Reviews
+from api.types.applications import Applications
+from api.types.reviews import Reviews
 from api.types.summary import SummaryDimension, SummaryGroup
 from db import models
 from loaders.canonical import APPLICANT_COLUMNS, REVIEW_GROUPS, REVIEW_RESULTS
@@ -45,8 +44,8 @@ class _Sums:
 
     reports: int
     inconsistent: int
-    rows: dict[str, Any] = field(default_factory=dict)  # §3 row key → an object with the seven columns
-    groups: dict[str, Any] = field(default_factory=dict)  # §4 group → an object with the five results
+    rows: dict[str, Sequence[Any]] = field(default_factory=dict)  # §3 row key → the seven columns
+    groups: dict[str, Sequence[Any]] = field(default_factory=dict)  # §4 group → the five results
 
 
 def _region_chain(source: FromClause | Any, region_code: ColumnElement[Any]) -> tuple[Any, list[Any]]:
@@ -161,11 +160,10 @@ async def _from_rollup(
     return _assemble(dimensions, sums)
 
 
-def _runs(values: Sequence[Any], keys: Sequence[str], fields: Sequence[str]) -> dict[str, SimpleNamespace]:
-    """Consecutive runs of ``len(fields)`` values, one object per key."""
+def _runs(values: Sequence[Any], keys: Sequence[str], fields: Sequence[str]) -> dict[str, Sequence[Any]]:
+    """Consecutive runs of ``len(fields)`` values, one per key."""
     n = len(fields)
-    return {key: SimpleNamespace(**dict(zip(fields, values[i * n:(i + 1) * n], strict=True)))
-            for i, key in enumerate(keys)}
+    return {key: values[i * n:(i + 1) * n] for i, key in enumerate(keys)}
 
 
 def _rollup_conditions(f: ReportFilter | None) -> list[ColumnElement[bool]]:
@@ -203,10 +201,11 @@ async def _from_reports(
         _fetch(sessions, counts), _fetch(sessions, applications), _fetch(sessions, reviews)
     )
     sums = {_key(q.dimensions, row): _Sums(row.reports, row.inconsistent) for row in count_rows}
+    width = len(q.dimensions) + 1  # the keys, then the row key or §4 group, then the sums
     for row in application_rows:
-        sums[_key(q.dimensions, row)].rows[row.row_key] = row
+        sums[_key(q.dimensions, row)].rows[row.row_key] = tuple(row)[width:]
     for row in review_rows:
-        sums[_key(q.dimensions, row)].groups[row.group] = row
+        sums[_key(q.dimensions, row)].groups[row.group] = tuple(row)[width:]
     return _assemble(q.dimensions, sums)
 
 
@@ -236,14 +235,8 @@ def _assemble(dimensions: Sequence[SummaryDimension], sums: Mapping[tuple[Any, .
                 county_code=values.get("county"),
                 reports=group.reports,
                 inconsistent_reports=group.inconsistent,
-                applications=Applications(
-                    rows=[ApplicationRow.build(k, row_label(k), group.rows.get(k)) for k in ALL_ROW_KEYS]
-                ),
-                reviews=Reviews(
-                    review=ReviewCounts.build(group.groups.get("review")),
-                    litigation_direct=ReviewCounts.build(group.groups.get("litigation_direct")),
-                    litigation_after_review=ReviewCounts.build(group.groups.get("litigation_after_review")),
-                ),
+                applications=Applications(template=None, cells=group.rows),
+                reviews=Reviews.of(group.groups),
             )
         )
     return result

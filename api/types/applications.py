@@ -1,8 +1,14 @@
-"""``Applications``: the §3 matrix, rows × applicant columns, in the template's row order."""
+"""``Applications``: the §3 matrix, rows × applicant columns, in the template's row order.
+
+An ``Applications`` keeps its cells as one tuple of seven values per row key and builds the ``rows`` objects
+only when a query asks for them: a ``summary`` over hundreds of groups that asks for ``matrix`` (or for one
+``row``) does not pay for twenty-five objects per group.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import operator
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import strawberry
@@ -20,8 +26,16 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-_COLUMN_KEYS = {c: _camel(c) for c in APPLICANT_COLUMNS}
 ALL_ROW_KEYS = tuple(ROW_LABELS_2021)
+_ROW_CAMEL = {key: _camel(key) for key in ALL_ROW_KEYS}
+_COLUMN_CAMEL = tuple(_camel(c) for c in APPLICANT_COLUMNS)
+_EMPTY: tuple[None, ...] = (None,) * len(APPLICANT_COLUMNS)
+_cells_of = operator.attrgetter(*APPLICANT_COLUMNS)
+# ApplicationRow.of unpacks the seven values positionally.
+assert APPLICANT_COLUMNS == ("natural_person", "commercial_enterprise", "research_institution",
+                             "public_interest_org", "legal_service_org", "other_org", "total")
+
+Cells = Mapping[str, Sequence[int | None]]  # row key → the seven columns in APPLICANT_COLUMNS order
 
 
 @strawberry.type(description="One §3 row: the seven applicant columns (null: the cell was empty or unreadable).")
@@ -37,38 +51,48 @@ class ApplicationRow:
     total: int | None
 
     @classmethod
-    def build(cls, key: str, label: str, values: Any | None) -> ApplicationRow:
-        """A row from anything with the seven column attributes (a table row), or all null."""
-        cells = {column: (getattr(values, column) if values is not None else None) for column in APPLICANT_COLUMNS}
-        return cls(key=key, label=label, **cells)
+    def of(cls, key: str, template: str | None, cells: Sequence[int | None] | None) -> ApplicationRow:
+        """A row from its seven values in APPLICANT_COLUMNS order (all null when ``cells`` is None)."""
+        n, c, r, p, legal, o, t = cells if cells is not None else _EMPTY
+        return cls(
+            key=key, label=row_label(key, template), natural_person=n, commercial_enterprise=c,
+            research_institution=r, public_interest_org=p, legal_service_org=legal, other_org=o, total=t,
+        )
 
 
-def row_label(key: str, template: str = "2021") -> str:
+def row_label(key: str, template: str | None = "2021") -> str:
     """The printed label of a row key (the 2021 wording when the template lacks it)."""
-    return _LABELS.get(template, ROW_LABELS_2021).get(key) or ROW_LABELS_2021[key]
+    return _LABELS.get(template or "2021", ROW_LABELS_2021).get(key) or ROW_LABELS_2021[key]
 
 
 @strawberry.type(description="§3: applications received and processed.")
 class Applications:
-    rows: list[ApplicationRow] = strawberry.field(description="Every row of the report's template, in order.")
+    template: strawberry.Private[str | None]  # None: every row key (a summary mixes templates)
+    cells: strawberry.Private[Cells]
 
     @classmethod
     def from_rows(cls, template: str, rows: Sequence[Row[Any]]) -> Applications:
-        by_key = {row.row_key: row for row in rows}
-        keys = APPLICATION_ROWS.get(template, ALL_ROW_KEYS)
-        return cls(rows=[ApplicationRow.build(key, row_label(key, template), by_key.get(key)) for key in keys])
+        """From ``application_outcome`` rows (anything with ``row_key`` and the seven column attributes)."""
+        return cls(template=template, cells={row.row_key: _cells_of(row) for row in rows})
+
+    @property
+    def _keys(self) -> Sequence[str]:
+        return APPLICATION_ROWS.get(self.template, ALL_ROW_KEYS) if self.template else ALL_ROW_KEYS
+
+    @strawberry.field(description="Every row of the report's template, in order.")
+    def rows(self) -> list[ApplicationRow]:
+        return [ApplicationRow.of(key, self.template, self.cells.get(key)) for key in self._keys]
 
     @strawberry.field(
         description="The whole table as one JSON value, {rowKey: {naturalPerson: n or null, …, total}}, keys in "
         "camelCase and rows in template order. For clients that read every cell: one field instead of ~200."
     )
     def matrix(self) -> JSON:
-        return {
-            _camel(row.key): {_COLUMN_KEYS[c]: getattr(row, c) for c in APPLICANT_COLUMNS} for row in self.rows
-        }
+        cells = self.cells
+        return {_ROW_CAMEL[key]: dict(zip(_COLUMN_CAMEL, cells.get(key, _EMPTY), strict=True)) for key in self._keys}
 
     @strawberry.field(description="One row by canonical key; null when the template has no such row.")
     def row(self, key: str) -> ApplicationRow | None:
         if key not in ALL_ROW_KEYS:
             raise UserError(f"unknown §3 row {key!r}; known: {', '.join(ALL_ROW_KEYS)}")
-        return next((row for row in self.rows if row.key == key), None)
+        return ApplicationRow.of(key, self.template, self.cells.get(key)) if key in self._keys else None

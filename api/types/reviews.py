@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import operator
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import strawberry
 from sqlalchemy import Row
 
 from loaders.canonical import REVIEW_RESULTS
+
+_EMPTY: tuple[None, ...] = (None,) * len(REVIEW_RESULTS)
+_results_of = operator.attrgetter(*REVIEW_RESULTS)
+assert REVIEW_RESULTS == ("upheld", "corrected", "other", "pending", "total")  # ReviewCounts.of unpacks them
 
 
 @strawberry.type(description="Five results of one §4 group (null: the cell was empty or unreadable).")
@@ -20,8 +25,10 @@ class ReviewCounts:
     total: int | None
 
     @classmethod
-    def build(cls, values: Any | None) -> ReviewCounts:
-        return cls(**{name: (getattr(values, name) if values is not None else None) for name in REVIEW_RESULTS})
+    def of(cls, values: Sequence[int | None] | None) -> ReviewCounts:
+        """From the five results in REVIEW_RESULTS order (all null when ``values`` is None)."""
+        upheld, corrected, other, pending, total = values if values is not None else _EMPTY
+        return cls(upheld=upheld, corrected=corrected, other=other, pending=pending, total=total)
 
 
 @strawberry.type(description="§4: administrative review and litigation.")
@@ -32,9 +39,14 @@ class Reviews:
 
     @classmethod
     def from_rows(cls, rows: Sequence[Row[Any]]) -> Reviews:
-        by_group = {row.group: row for row in rows}
+        """From ``review_litigation`` rows (anything with ``group`` and the five result attributes)."""
+        return cls.of({row.group: _results_of(row) for row in rows})
+
+    @classmethod
+    def of(cls, groups: Mapping[str, Sequence[int | None]]) -> Reviews:
+        """From §4 group → its five results in REVIEW_RESULTS order; a missing group is all null."""
         return cls(
-            review=ReviewCounts.build(by_group.get("review")),
-            litigation_direct=ReviewCounts.build(by_group.get("litigation_direct")),
-            litigation_after_review=ReviewCounts.build(by_group.get("litigation_after_review")),
+            review=ReviewCounts.of(groups.get("review")),
+            litigation_direct=ReviewCounts.of(groups.get("litigation_direct")),
+            litigation_after_review=ReviewCounts.of(groups.get("litigation_after_review")),
         )
