@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 import strawberry
 from starlette.requests import Request
 from starlette.responses import Response
@@ -31,6 +32,10 @@ class XxgkGraphQL(GraphQL[Context, None]):
     def __init__(self, state: AppState, **kw: Any) -> None:
         super().__init__(schema, **kw)
         self.state = state
+
+    def encode_json(self, data: object) -> bytes:
+        # UTF-8 as is (no \\u escapes for Chinese) and about ten times faster than the json module.
+        return orjson.dumps(data)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket | None) -> Context:
         state = self.state

@@ -8,7 +8,7 @@ not a broken identity.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -138,22 +138,30 @@ def show(value: Number | None) -> str:
 
 
 def compare(
-    code: str, location: str, expected: Number | None, actual: Number | None, subject: str, left: str, right: str
+    code: str,
+    location: str,
+    expected: Number | None,
+    actual: Number | None,
+    subject: str,
+    left: str | Callable[[], str],
+    right: str | Callable[[], str],
 ) -> CheckResult:
     """An identity result: not checkable when either side is empty, else passed or failed.
 
-    ``left`` shows how ``expected`` was found and ``right`` how ``actual`` was; the message reads
+    ``left`` shows how ``expected`` was found and ``right`` how ``actual`` was (either may be a function
+    that builds the text: only a result that did not pass spells its sides out); the message reads
     ``subject：left，但 right`` when they differ.
     """
+    if expected is not None and actual is not None and expected == actual:
+        return CheckResult(code, "passed", location, expected, actual, f"{subject}：{show(actual)}，相符")
+    left_text = left if isinstance(left, str) else left()
+    right_text = right if isinstance(right, str) else right()
     if expected is None or actual is None:
         status: Status = "not_checkable"
-        message = f"{subject}：{left}；{right}。有空单元格，无法核对"
-    elif expected == actual:
-        status = "passed"
-        message = f"{subject}：{left}，与 {right} 相符"
+        message = f"{subject}：{left_text}；{right_text}。有空单元格，无法核对"
     else:
         status = "failed"
-        message = f"{subject}：{left}，但 {right}"
+        message = f"{subject}：{left_text}，但 {right_text}"
     return CheckResult(code, status, location, expected, actual, message)
 
 
@@ -161,6 +169,11 @@ def addition(labels: Iterable[str], values: Iterable[Number | None], result: Num
     """``本年新收 3 + 上年结转 1 = 4`` (empty cells print as ``空``)."""
     terms = " + ".join(f"{label} {show(v)}" for label, v in zip(labels, values, strict=True))
     return f"{terms} = {show(result)}"
+
+
+def equals(label: str, value: Number | None) -> str:
+    """``总计 = 4`` (an empty cell prints as ``空``)."""
+    return f"{label} = {show(value)}"
 
 
 def total(values: Iterable[Number | None]) -> Number | None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import partial
+
 from loaders.canonical import (
     APPLICANT_COLUMNS,
     APPLICATION_ROWS,
@@ -17,7 +20,7 @@ from loaders.canonical import (
     Value,
 )
 
-from .result import CheckResult, addition, compare, show, total
+from .result import CheckResult, addition, compare, equals, show, total
 
 # The short names people use for the §3 rows that the balance identity joins.
 SHORT_ROW_LABELS = {
@@ -57,8 +60,8 @@ def column_balance(report: Report) -> list[CheckResult]:
                 expected,
                 actual,
                 f"§3 {COLUMN_LABELS[col]} 列",
-                addition(left_labels, left_values, expected),
-                addition(right_labels, right_values, actual),
+                partial(addition, left_labels, left_values, expected),
+                partial(addition, right_labels, right_values, actual),
             )
         )
     return results
@@ -80,8 +83,8 @@ def row_sums(report: Report) -> list[CheckResult]:
                 expected,
                 actual,
                 f"§3 {labels[row_name]} 行",
-                addition(part_labels, values, expected),
-                f"总计 = {show(actual)}",
+                partial(addition, part_labels, values, expected),
+                partial(equals, "总计", actual),
             )
         )
     return results
@@ -97,11 +100,6 @@ def outcome_sums(report: Report) -> list[CheckResult]:
     for col in APPLICANT_COLUMNS:
         values = [row.get(col) for row in leaf_rows]
         expected, actual = total(values), outcome_total.get(col)
-        left = f"办理结果 {len(leaves)} 项之和 = {show(expected)}"
-        if expected is None:
-            # 21 terms are too many to print; name the empty ones instead.
-            empty = [labels[r] for r, v in zip(leaves, values, strict=True) if v is None]
-            left += f"（{'、'.join(empty[:3])}{' 等' if len(empty) > 3 else ''} 为空）"
         results.append(
             compare(
                 "S3_OUTCOME_SUM",
@@ -109,11 +107,20 @@ def outcome_sums(report: Report) -> list[CheckResult]:
                 expected,
                 actual,
                 f"§3 {COLUMN_LABELS[col]} 列",
-                left,
-                f"（七）总计 = {show(actual)}",
+                partial(_outcome_side, leaves, labels, values, expected),
+                partial(equals, "（七）总计", actual),
             )
         )
     return results
+
+
+def _outcome_side(leaves: Sequence[str], labels: dict[str, str], values: list[Value], expected: Value) -> str:
+    text = f"办理结果 {len(leaves)} 项之和 = {show(expected)}"
+    if expected is None:
+        # 21 terms are too many to print; name the empty ones instead.
+        empty = [labels[r] for r, v in zip(leaves, values, strict=True) if v is None]
+        text += f"（{'、'.join(empty[:3])}{' 等' if len(empty) > 3 else ''} 为空）"
+    return text
 
 
 def group_sums(report: Report) -> list[CheckResult]:
@@ -131,8 +138,8 @@ def group_sums(report: Report) -> list[CheckResult]:
                 expected,
                 actual,
                 f"§4 {GROUP_LABELS[group]}",
-                addition(part_labels, values, expected),
-                f"总计 = {show(actual)}",
+                partial(addition, part_labels, values, expected),
+                partial(equals, "总计", actual),
             )
         )
     return results

@@ -8,13 +8,13 @@ transaction, whatever order the years arrive in.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
 import asyncpg
+import orjson
 
 from checks import CheckResult, check_pair, check_report, summarize
 from db import rollup
@@ -271,7 +271,7 @@ def checks_json(results: Sequence[CheckResult]) -> str:
         if c.status != "passed":
             entry["severity"], entry["message"] = c.severity, c.message
         out.append(entry)
-    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+    return orjson.dumps(out).decode()
 
 
 def status_counts(results: Sequence[CheckResult]) -> tuple[int, int, int, int]:
