@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased
 from api.dataloaders import Sessions
 from api.filters import ReportFilter, region_subtree, report_conditions, year_template_conditions
 from api.types.applications import Applications
+from api.types.region import Region
 from api.types.reviews import Reviews
 from api.types.summary import SummaryDimension, SummaryGroup
 from db import models
@@ -157,7 +158,7 @@ async def _from_rollup(
             _runs(values[:split], _ROLLUP_ROWS, APPLICANT_COLUMNS),
             _runs(values[split:], REVIEW_GROUPS, REVIEW_RESULTS),
         )
-    return _assemble(dimensions, sums)
+    return await _assemble(sessions, dimensions, sums)
 
 
 def _runs(values: Sequence[Any], keys: Sequence[str], fields: Sequence[str]) -> dict[str, Sequence[Any]]:
@@ -206,7 +207,7 @@ async def _from_reports(
         sums[_key(q.dimensions, row)].rows[row.row_key] = tuple(row)[width:]
     for row in review_rows:
         sums[_key(q.dimensions, row)].groups[row.group] = tuple(row)[width:]
-    return _assemble(q.dimensions, sums)
+    return await _assemble(sessions, q.dimensions, sums)
 
 
 async def _fetch(sessions: Sessions, statement: Select[Any]) -> Sequence[Row[Any]]:
@@ -220,7 +221,23 @@ def _key(dimensions: Sequence[SummaryDimension], row: Row[Any]) -> tuple[Any, ..
     return tuple(getattr(row, d.value) for d in dimensions)
 
 
-def _assemble(dimensions: Sequence[SummaryDimension], sums: Mapping[tuple[Any, ...], _Sums]) -> list[SummaryGroup]:
+async def _regions(sessions: Sessions, codes: set[str]) -> dict[str, Region]:
+    """The groups' regions in one statement, so each group answers ``province { name }`` without a loader."""
+    if not codes:
+        return {}
+    table = models.Region.__table__
+    statement = select(table.c.code, table.c.name, table.c.level, table.c.parent_code).where(
+        table.c.code.in_(sorted(codes))
+    )
+    async with sessions() as session:
+        return {row.code: Region.from_row(row) for row in (await session.execute(statement)).all()}
+
+
+async def _assemble(
+    sessions: Sessions, dimensions: Sequence[SummaryDimension], sums: Mapping[tuple[Any, ...], _Sums]
+) -> list[SummaryGroup]:
+    region_positions = [i for i, d in enumerate(dimensions) if d in _REGION_LEVELS]
+    regions = await _regions(sessions, {key[i] for key in sums for i in region_positions if key[i] is not None})
     result = []
     for key in sorted(sums, key=lambda key: [(v is None, v) for v in key]):
         group = sums[key]
@@ -230,9 +247,9 @@ def _assemble(dimensions: Sequence[SummaryDimension], sums: Mapping[tuple[Any, .
                 year=values.get("year"),
                 kind=values.get("kind"),
                 template=values.get("template"),
-                province_code=values.get("province"),
-                city_code=values.get("city"),
-                county_code=values.get("county"),
+                province_region=regions.get(values.get("province") or ""),
+                city_region=regions.get(values.get("city") or ""),
+                county_region=regions.get(values.get("county") or ""),
                 reports=group.reports,
                 inconsistent_reports=group.inconsistent,
                 applications=Applications(template=None, cells=group.rows),

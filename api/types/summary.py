@@ -5,11 +5,9 @@ from __future__ import annotations
 from enum import Enum
 
 import strawberry
-from strawberry.types import Info
 
-from api.context import Context
 from api.types.applications import Applications
-from api.types.region import Region, load_region
+from api.types.region import Region
 from api.types.reviews import Reviews
 
 
@@ -34,18 +32,19 @@ class SummaryGroup:
         description="§3 sums per row × column (a cell sums to null when every report left it empty)."
     )
     reviews: Reviews = strawberry.field(description="§4 sums per group × result.")
-    province_code: strawberry.Private[str | None]
-    city_code: strawberry.Private[str | None]
-    county_code: strawberry.Private[str | None]
+    province_region: strawberry.Private[Region | None]
+    city_region: strawberry.Private[Region | None]
+    county_region: strawberry.Private[Region | None]
+
+    # The regions come with the groups (one statement for all of them), so these resolve without awaiting.
+    @strawberry.field
+    def province(self) -> Region | None:
+        return self.province_region
 
     @strawberry.field
-    async def province(self, info: Info[Context, None]) -> Region | None:
-        return await load_region(info, self.province_code)
+    def city(self) -> Region | None:
+        return self.city_region
 
     @strawberry.field
-    async def city(self, info: Info[Context, None]) -> Region | None:
-        return await load_region(info, self.city_code)
-
-    @strawberry.field
-    async def county(self, info: Info[Context, None]) -> Region | None:
-        return await load_region(info, self.county_code)
+    def county(self) -> Region | None:
+        return self.county_region
