@@ -13,6 +13,7 @@ from strawberry.asgi import GraphQL
 
 from api.context import Context
 from api.errors import MaskInternalErrors
+from api.execution import ExecutionContext
 from api.limits import limit_extensions
 from api.mutations import Mutation
 from api.queries import Query
@@ -23,6 +24,7 @@ schema = strawberry.Schema(
     mutation=Mutation,
     # Limits refuse a query before it runs; masking applies to whatever happens while it runs.
     extensions=[*limit_extensions(), MaskInternalErrors],
+    execution_context_class=ExecutionContext,
 )
 
 

@@ -1,0 +1,70 @@
+"""The plain-leaf path of ``api.execution`` answers exactly as graphql-core's ordinary path does."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import pytest
+import strawberry
+
+from api.execution import ExecutionContext
+
+
+@strawberry.enum
+class Colour(Enum):
+    RED = "red"
+
+
+@strawberry.type
+class Cell:
+    count: int | None
+    required: int
+    label: str
+    ratio: float | None
+    flag: bool
+    colour: Colour | None
+
+    @strawberry.field
+    def doubled(self, times: int = 2) -> int | None:
+        return None if self.count is None else self.count * times
+
+
+def _cells() -> list[Cell]:
+    return [
+        Cell(count=1, required=2, label="一", ratio=0.5, flag=True, colour=Colour.RED),
+        Cell(count=None, required=3, label="二", ratio=None, flag=False, colour=None),
+        # Values the scalars refuse, and a null in a non-null field: field errors, with paths.
+        Cell(count=2**40, required=None, label="三", ratio=1.0, flag=True, colour=None),  # type: ignore[arg-type]
+        Cell(count="x", required=4, label=5, ratio="y", flag=True, colour=None),  # type: ignore[arg-type]
+    ]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def cells(self) -> list[Cell | None]:
+        return _cells()
+
+
+QUERY = """{ cells { count required label ratio flag colour doubled twice: doubled(times: 2) __typename
+             ...F } } fragment F on Cell { alias: count }"""
+
+
+@pytest.mark.parametrize("query", [QUERY, "{ cells { count label } }", "{ cells { required } }"])
+async def test_the_plain_path_gives_the_ordinary_answer(query: str) -> None:
+    ordinary = await strawberry.Schema(query=Query).execute(query)
+    fast = await strawberry.Schema(query=Query, execution_context_class=ExecutionContext).execute(query)
+    assert fast.data == ordinary.data
+    assert [(e.message, e.path) for e in fast.errors or []] == [(e.message, e.path) for e in ordinary.errors or []]
+
+
+async def test_the_plain_path_reads_the_values() -> None:
+    result = await strawberry.Schema(query=Query, execution_context_class=ExecutionContext).execute(
+        "{ cells { count label flag } }"
+    )
+    assert result.data is not None
+    assert result.data["cells"][0] == {"count": 1, "label": "一", "flag": True}
+    assert result.data["cells"][1] == {"count": None, "label": "二", "flag": False}
+    # 2**40 is beyond GraphQL's 32-bit Int: an error, not a silently wrong number.
+    assert result.data["cells"][2] is not None and result.data["cells"][2]["count"] is None
+    assert any("non 32-bit signed integer" in e.message for e in result.errors or [])
