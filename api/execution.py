@@ -1,30 +1,44 @@
 """A shorter path through graphql-core for plain leaf fields.
 
 A field like ``ApplicationRow.naturalPerson`` has no resolver: its value is an attribute of the object,
-serialised by a built-in scalar. graphql-core still builds a resolve info, calls Strawberry's default
-resolver, checks for an awaitable and dispatches ``complete_value`` for each one, which is most of the
-time of a response with thousands of cells (100 reports × 25 §3 rows × 8 fields). For such fields this
-context reads the attribute and serialises it directly. Anything unusual (a null in a non-null field, a
-value the scalar refuses, arguments, middleware) goes the ordinary way, so errors read exactly as before.
+serialised by a built-in scalar. graphql-core still builds a path and a resolve info, calls Strawberry's
+default resolver, checks for an awaitable and dispatches ``complete_value`` for each one, which is most of
+the time of a response with thousands of cells (100 reports × 25 §3 rows × 8 fields). For such fields
+this context reads the attribute and serialises it directly, and an object whose selected fields are all
+such fields (a §3 row) is built in one loop. Anything unusual (a null in a non-null field, a value the
+scalar refuses, arguments, middleware) goes the ordinary way, so errors read exactly as before.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from graphql import GraphQLField, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType, specified_scalar_types
+from graphql import (
+    GraphQLBoolean,
+    GraphQLField,
+    GraphQLInt,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    GraphQLString,
+    specified_scalar_types,
+)
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
-# id(GraphQLField) → (attribute, scalar, nullable), or None when the field is not plain. The schema lives as
-# long as the process, so its field objects (and their ids) do too.
-_PLANS: dict[int, tuple[str, GraphQLScalarType, bool] | None] = {}
+Plan = tuple[str, GraphQLScalarType, bool]  # attribute, scalar, nullable
+
+# id(GraphQLField) → (that field, its plan or None when it is not plain). Holding the field keeps its id
+# from being reused by another schema's field (tests build several schemas).
+_PLANS: dict[int, tuple[GraphQLField, Plan | None]] = {}
 _BUILT_IN = frozenset(specified_scalar_types)
 _MISSING = object()
+_TYPENAME = "__typename"
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1  # GraphQL's Int is 32-bit
 
 
-def _plan(field: GraphQLField) -> tuple[str, GraphQLScalarType, bool] | None:
+def _plan(field: GraphQLField) -> Plan | None:
     definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
     if not isinstance(definition, StrawberryField) or not definition.is_basic_field or field.args:
         return None
@@ -44,6 +58,93 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         super().__init__(*args, **kwargs)
         # Strawberry passes a manager even when no extension wraps resolvers; only real middleware matters.
         self._middlewares = bool(self.middleware_manager and self.middleware_manager.middlewares)
+        # id(grouped field set) → (that set, its parent type, per response key: (key, plan or None for
+        # __typename)), or None when some field is not plain. Holding the set keeps its id from being reused.
+        self._object_plans: dict[int, tuple[Any, GraphQLObjectType, list[tuple[str, Plan | None]] | None]] = {}
+
+    def _leaf_plan(self, field: GraphQLField | None, node: Any) -> Plan | None:
+        if field is None or node.arguments or self._middlewares:
+            return None
+        entry = _PLANS.get(id(field))
+        if entry is None or entry[0] is not field:
+            entry = _PLANS[id(field)] = (field, _plan(field))
+        return entry[1]
+
+    def _fields_plan(
+        self, parent_type: GraphQLObjectType, grouped_field_set: Any
+    ) -> list[tuple[str, Plan | None]] | None:
+        plans: list[tuple[str, Plan | None]] = []
+        for response_name, field_details_list in grouped_field_set.items():
+            node = field_details_list[0].node
+            if node.name.value == _TYPENAME and not node.arguments:
+                plans.append((response_name, None))
+                continue
+            plan = self._leaf_plan(self.schema.get_field(parent_type, node.name.value), node)
+            if plan is None:
+                return None
+            plans.append((response_name, plan))
+        return plans
+
+    def execute_fields(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Any,
+        grouped_field_set: Any,
+        position_context: Any = None,
+    ) -> Any:
+        plans = self._object_plan(parent_type, grouped_field_set)
+        if plans is not None:
+            results = _build(parent_type, source_value, plans)
+            if results is not None:
+                return results
+        # Not plain, or this object has a value only the ordinary way can report as an error.
+        return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)
+
+    def _object_plan(
+        self, parent_type: GraphQLObjectType, grouped_field_set: Any
+    ) -> list[tuple[str, Plan | None]] | None:
+        entry = self._object_plans.get(id(grouped_field_set))
+        if entry is None or entry[0] is not grouped_field_set or entry[1] is not parent_type:
+            entry = (grouped_field_set, parent_type, self._fields_plan(parent_type, grouped_field_set))
+            self._object_plans[id(grouped_field_set)] = entry
+        return entry[2]
+
+    def complete_iterable_value(
+        self,
+        item_type: Any,
+        field_details_list: Any,
+        info: Any,
+        path: Any,
+        items: Any,
+        position_context: Any = None,
+    ) -> Any:
+        """A list of plain objects (the rows of a §3 table) in one loop; anything else the ordinary way."""
+        nullable = not isinstance(item_type, GraphQLNonNull)
+        object_type = item_type if nullable else item_type.of_type
+        if (
+            isinstance(items, list)
+            and isinstance(object_type, GraphQLObjectType)
+            and object_type.is_type_of is None
+            and self.get_stream_usage(field_details_list, path) is None
+        ):
+            grouped_field_set, defer_usages, forbidden = self.collect_subfields(object_type, field_details_list)
+            plans = None if defer_usages or forbidden else self._object_plan(object_type, grouped_field_set)
+            if plans is not None:
+                completed = []
+                for item in items:
+                    if item is None:
+                        if not nullable:
+                            break
+                        completed.append(None)
+                        continue
+                    built = _build(object_type, item, plans)
+                    if built is None:
+                        break
+                    completed.append(built)
+                else:
+                    return completed
+        return super().complete_iterable_value(item_type, field_details_list, info, path, items, position_context)
 
     def execute_field(
         self,
@@ -54,20 +155,44 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         position_context: Any = None,
     ) -> Any:
         node = field_details_list[0].node
-        field = self.schema.get_field(parent_type, node.name.value)
-        if field is not None and not node.arguments and not self._middlewares:
-            key = id(field)
-            plan = _PLANS[key] if key in _PLANS else _PLANS.setdefault(key, _plan(field))
-            if plan is not None:
-                attribute, scalar, nullable = plan
-                value = getattr(source, attribute, _MISSING)
-                if value is None and nullable:
-                    return None
-                if value is not None and value is not _MISSING and not isinstance(value, Exception):
-                    try:
-                        serialized = scalar.serialize(value)
-                    except Exception:  # noqa: BLE001 - the ordinary path reports it as a field error
-                        serialized = None
-                    if serialized is not None:
-                        return serialized
+        plan = self._leaf_plan(self.schema.get_field(parent_type, node.name.value), node)
+        if plan is not None:
+            value = _serialize(source, plan)
+            if value is not _MISSING:
+                return value
         return super().execute_field(parent_type, source, field_details_list, path, position_context)
+
+
+def _build(parent_type: GraphQLObjectType, source: Any, plans: list[tuple[str, Plan | None]]) -> dict[str, Any] | None:
+    """One plain object's response, or None when one of its values needs the ordinary path."""
+    results: dict[str, Any] = {}
+    for response_name, plan in plans:
+        if plan is None:
+            results[response_name] = parent_type.name
+            continue
+        value = _serialize(source, plan)
+        if value is _MISSING:
+            return None
+        results[response_name] = value
+    return results
+
+
+def _serialize(source: Any, plan: Plan) -> Any:
+    """The field's serialised value, or ``_MISSING`` when only the ordinary path can say what is wrong."""
+    attribute, scalar, nullable = plan
+    value = getattr(source, attribute, _MISSING)
+    if value is None:
+        return None if nullable else _MISSING
+    if value is _MISSING or isinstance(value, Exception):
+        return _MISSING
+    kind = type(value)
+    # The built-in scalars' own checks, inlined for the values they pass unchanged.
+    if kind is int and scalar is GraphQLInt and _INT_MIN <= value <= _INT_MAX:
+        return value
+    if (kind is str and scalar is GraphQLString) or (kind is bool and scalar is GraphQLBoolean):
+        return value
+    try:
+        serialized = scalar.serialize(value)
+    except Exception:  # noqa: BLE001 - the ordinary path reports it as a field error
+        return _MISSING
+    return _MISSING if serialized is None else serialized

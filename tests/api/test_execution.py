@@ -50,10 +50,49 @@ QUERY = """{ cells { count required label ratio flag colour doubled twice: doubl
              ...F } } fragment F on Cell { alias: count }"""
 
 
-@pytest.mark.parametrize("query", [QUERY, "{ cells { count label } }", "{ cells { required } }"])
+@strawberry.type
+class Row:
+    a: int
+    b: str | None
+
+
+@strawberry.type
+class Table:
+    rows: list[Row]
+    maybe_rows: list[Row | None] | None
+
+
+@strawberry.type
+class Tables:
+    @strawberry.field
+    def tables(self) -> list[Table]:
+        return [
+            Table(rows=[Row(a=1, b="x"), Row(a=2, b=None)], maybe_rows=[Row(a=3, b="y"), None]),
+            Table(rows=[Row(a=4, b="z"), Row(a=None, b="w")], maybe_rows=None),  # type: ignore[arg-type]
+            Table(rows=[], maybe_rows=[Row(a=2**31, b="big")]),
+        ]
+
+
+PLAIN_QUERIES = [
+    QUERY,
+    "{ cells { count label } }",
+    "{ cells { required } }",
+    "{ cells { __typename count flag } }",
+    "{ cells { colour count } }",
+]
+TABLE_QUERIES = [
+    "{ tables { rows { a b __typename } maybeRows { a b } } }",
+    "{ tables { rows { b } maybeRows { first: b second: b } } }",
+    "{ tables { maybeRows { ... on Row { a } b } } }",
+]
+
+
+@pytest.mark.parametrize("query", PLAIN_QUERIES + TABLE_QUERIES)
 async def test_the_plain_path_gives_the_ordinary_answer(query: str) -> None:
-    ordinary = await strawberry.Schema(query=Query).execute(query)
-    fast = await strawberry.Schema(query=Query, execution_context_class=ExecutionContext).execute(query)
+    root = Tables if query in TABLE_QUERIES else Query
+    ordinary = await strawberry.Schema(query=root).execute(query)
+    fast = await strawberry.Schema(query=root, execution_context_class=ExecutionContext).execute(query)
+    assert ordinary.data is not None or ordinary.errors
     assert fast.data == ordinary.data
     assert [(e.message, e.path) for e in fast.errors or []] == [(e.message, e.path) for e in ordinary.errors or []]
 
