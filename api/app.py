@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from api import dashboard
+from api.cache import CachedEndpoint
 from api.export import export_routes
 from api.graphql import graphql_app
 from api.observability import ObservabilityMiddleware, metrics
@@ -47,7 +48,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     app = Starlette(
         routes=[Route("/healthz", healthz), Route("/metrics", metrics),
-                Route("/graphql", graphql_app(state), methods=["GET", "POST"]), *export_routes(),
+                Route("/graphql", CachedEndpoint(graphql_app(state), state), methods=["GET", "POST"]), *export_routes(),
                 *dashboard.routes],
         middleware=[Middleware(ObservabilityMiddleware)],
         lifespan=lifespan,

@@ -227,6 +227,21 @@ class LoadFailure(Base):
     failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
+class DataVersion(Base):
+    """One row whose ``version`` goes up in every transaction that changes what the API serves.
+
+    The writer bumps it as the last statement before COMMIT (see ``db.version``), so a reader sees the new
+    version together with the new rows, on the primary and on a replica alike. The API's response cache
+    keys its entries by it.
+    """
+
+    __tablename__ = "data_version"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, server_default="0")
+
+
 # The cells summed by ``summary_rollup``: (row or §4 group, column or result, rollup column). Rows are the
 # union of both templates' rows.
 ROLLUP_APPLICATION_CELLS: tuple[tuple[str, str, str], ...] = tuple(

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import asyncpg
 
+from db import version
 from db.models import ROLLUP_APPLICATION_CELLS, ROLLUP_KEY, ROLLUP_REVIEW_CELLS, rollup_count_name
 from loaders.canonical import APPLICANT_COLUMNS, REVIEW_RESULTS, Report, Value
 
@@ -215,3 +216,4 @@ async def rebuild(conn: asyncpg.Connection) -> None:
             SELECT 'province', {by_province}, {sums}
             FROM summary_rollup s {joins} WHERE s.grain = 'region' GROUP BY {by_province}
         """)
+        await version.bump(conn)

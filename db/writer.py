@@ -17,7 +17,7 @@ import asyncpg
 import orjson
 
 from checks import CheckResult, check_pair, check_report, summarize
-from db import rollup
+from db import rollup, version
 from db.reading import fetch_reports
 from loaders.canonical import APPLICANT_COLUMNS, REVIEW_RESULTS, Report, template_for_year
 from loaders.placement import Placement, place_report
@@ -191,6 +191,7 @@ async def _write(conn: asyncpg.Connection, batch: list[_Prepared]) -> None:
     await rollup.flip_inconsistent(conn, before)
     emptied += await rollup.add(conn, {p.report_id: p.item.report for p in batch})
     await rollup.prune(conn, emptied)
+    await version.bump(conn)  # last: the row stays locked only while the transaction commits
 
 
 async def _is_superuser(conn: asyncpg.Connection) -> bool:

@@ -57,6 +57,8 @@ class Settings:
     port: int
     statement_cache_size: int
     statement_timeout_ms: int
+    response_cache_mb: int = 64
+    response_cache_ttl_s: int = 300
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -69,4 +71,6 @@ class Settings:
             port=_int("XXGK_PORT", 8000),
             statement_cache_size=_int("XXGK_STATEMENT_CACHE_SIZE", 100),
             statement_timeout_ms=_int("XXGK_STATEMENT_TIMEOUT_MS", 10_000),
+            response_cache_mb=_int("XXGK_RESPONSE_CACHE_MB", 64),
+            response_cache_ttl_s=_int("XXGK_RESPONSE_CACHE_TTL", 300),
         )
