@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import BigInteger, ColumnElement, FromClause, Row, Select, case, cast, func, select, text
 from sqlalchemy.orm import aliased
 
-from api.dataloaders import Sessions
+from api.dataloaders import Sessions, fetch
 from api.filters import ReportFilter, region_subtree, report_conditions, year_template_conditions
 from api.types.applications import Applications
 from api.types.region import Region
@@ -213,8 +213,9 @@ async def _from_reports(
 async def _fetch(sessions: Sessions, statement: Select[Any]) -> Sequence[Row[Any]]:
     async with sessions() as session:
         # LOCAL: lasts for this transaction only, so it is safe behind PgBouncer in transaction mode.
-        await session.execute(text(f"SET LOCAL work_mem = '{_WORK_MEM}'"))
-        return (await session.execute(statement)).all()
+        connection = await session.connection()  # Core rows, without the ORM's loading step
+        await connection.execute(text(f"SET LOCAL work_mem = '{_WORK_MEM}'"))
+        return (await connection.execute(statement)).all()
 
 
 def _key(dimensions: Sequence[SummaryDimension], row: Row[Any]) -> tuple[Any, ...]:
@@ -229,8 +230,7 @@ async def _regions(sessions: Sessions, codes: set[str]) -> dict[str, Region]:
     statement = select(table.c.code, table.c.name, table.c.level, table.c.parent_code).where(
         table.c.code.in_(sorted(codes))
     )
-    async with sessions() as session:
-        return {row.code: Region.from_row(row) for row in (await session.execute(statement)).all()}
+    return {row.code: Region.from_row(row) for row in await fetch(sessions, statement)}
 
 
 async def _assemble(

@@ -25,12 +25,14 @@ from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.limits import MAX_TOKENS
 from api.state import AppState
 from db.version import READ
 
 log = logging.getLogger("xxgk.api")
 HEADER = b"x-xxgk-cache"
 _MAX_ENTRY_SHARE = 4  # one response may take at most a quarter of the cache
+_MAX_QUERY_CHARS = 20_000
 
 
 class ResponseCache:
@@ -74,9 +76,10 @@ class ResponseCache:
 @lru_cache(maxsize=1024)
 def _is_query(document: str, operation_name: str | None) -> bool:
     try:
-        operation = get_operation_ast(parse(document), operation_name)
+        # Past the token limit the endpoint refuses the query anyway: no need to parse all of it here.
+        operation = get_operation_ast(parse(document, max_tokens=MAX_TOKENS), operation_name)
     except GraphQLError:
-        return False  # the endpoint reports the syntax error, uncached
+        return False  # the endpoint reports the error, uncached
     return operation is not None and operation.operation is OperationType.QUERY
 
 
@@ -88,6 +91,8 @@ def cache_key(body: bytes) -> str | None:
         return None
     if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
         return None
+    if len(payload["query"]) > _MAX_QUERY_CHARS:
+        return None  # not worth remembering (and the parse cache holds at most 1024 short documents)
     name = payload.get("operationName")
     if not (name is None or isinstance(name, str)) or not _is_query(payload["query"], name):
         return None

@@ -7,12 +7,10 @@ only when a query asks for them: a ``summary`` over hundreds of groups that asks
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import strawberry
-from sqlalchemy import Row
 from strawberry.scalars import JSON
 
 from api.errors import UserError
@@ -30,7 +28,6 @@ ALL_ROW_KEYS = tuple(ROW_LABELS_2021)
 _ROW_CAMEL = {key: _camel(key) for key in ALL_ROW_KEYS}
 _COLUMN_CAMEL = tuple(_camel(c) for c in APPLICANT_COLUMNS)
 _EMPTY: tuple[None, ...] = (None,) * len(APPLICANT_COLUMNS)
-_cells_of = operator.attrgetter(*APPLICANT_COLUMNS)
 # ApplicationRow.of unpacks the seven values positionally.
 assert APPLICANT_COLUMNS == ("natural_person", "commercial_enterprise", "research_institution",
                              "public_interest_org", "legal_service_org", "other_org", "total")
@@ -71,9 +68,9 @@ class Applications:
     cells: strawberry.Private[Cells]
 
     @classmethod
-    def from_rows(cls, template: str, rows: Sequence[Row[Any]]) -> Applications:
-        """From ``application_outcome`` rows (anything with ``row_key`` and the seven column attributes)."""
-        return cls(template=template, cells={row.row_key: _cells_of(row) for row in rows})
+    def from_rows(cls, template: str, rows: Sequence[Sequence[Any]]) -> Applications:
+        """From rows of (report id, row key, the seven columns in APPLICANT_COLUMNS order)."""
+        return cls(template=template, cells={row[1]: row[2:] for row in rows})
 
     @property
     def _keys(self) -> Sequence[str]:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import strawberry
-from sqlalchemy import Row
 
 from loaders.canonical import REVIEW_RESULTS
 
 _EMPTY: tuple[None, ...] = (None,) * len(REVIEW_RESULTS)
-_results_of = operator.attrgetter(*REVIEW_RESULTS)
 assert REVIEW_RESULTS == ("upheld", "corrected", "other", "pending", "total")  # ReviewCounts.of unpacks them
 
 
@@ -38,9 +35,9 @@ class Reviews:
     litigation_after_review: ReviewCounts = strawberry.field(description="行政诉讼·复议后起诉")
 
     @classmethod
-    def from_rows(cls, rows: Sequence[Row[Any]]) -> Reviews:
-        """From ``review_litigation`` rows (anything with ``group`` and the five result attributes)."""
-        return cls.of({row.group: _results_of(row) for row in rows})
+    def from_rows(cls, rows: Sequence[Sequence[Any]]) -> Reviews:
+        """From rows of (report id, §4 group, the five results in REVIEW_RESULTS order)."""
+        return cls.of({row[1]: row[2:] for row in rows})
 
     @classmethod
     def of(cls, groups: Mapping[str, Sequence[int | None]]) -> Reviews:

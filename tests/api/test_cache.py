@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import orjson
 from conftest import load_seeds, load_synthetic, open_api
 
 from api.cache import ResponseCache, cache_key
@@ -80,6 +81,8 @@ def test_keys_name_queries_only():
     assert cache_key(b'{"query": "{ broken"}') is None
     assert cache_key(b"not json") is None
     assert cache_key(b'[{"query": "{ years { year } }"}]') is None  # batches are not cached
+    huge = "{ " + " ".join(f"a{i}: years {{ year }}" for i in range(2000)) + " }"
+    assert cache_key(orjson.dumps({"query": huge})) is None
 
 
 def test_the_cache_evicts_the_least_recently_used_and_refuses_huge_entries():
