@@ -6,7 +6,9 @@ commits (``db.version``); a cached response is served only while the version it 
 the current one, read in one cheap statement per request from the same database (primary or replica) the
 answer would come from. So a response is never stale after a load, a replacement or an ``ingestReport``.
 
-Only POSTed queries are cached (never mutations), only successful answers without errors, entries are
+A query is remembered from its second request on: the first only marks it as seen, so one-off queries
+(a report by a random id) cost nothing extra. Only POSTed queries are cached (never mutations), only
+successful answers without errors, entries are
 evicted least recently used beyond ``XXGK_RESPONSE_CACHE_MB`` (0 turns the cache off), and an entry also
 expires after ``XXGK_RESPONSE_CACHE_TTL`` seconds, which bounds staleness for rows changed around the
 writer (by hand in psql, say). Responses carry ``X-XXGK-Cache: hit`` or ``miss``.
@@ -33,6 +35,7 @@ log = logging.getLogger("xxgk.api")
 HEADER = b"x-xxgk-cache"
 _MAX_ENTRY_SHARE = 4  # one response may take at most a quarter of the cache
 _MAX_QUERY_CHARS = 20_000
+_MAX_SEEN = 10_000
 
 
 class ResponseCache:
@@ -43,6 +46,16 @@ class ResponseCache:
         self.ttl = ttl_seconds
         self.size = 0
         self._entries: OrderedDict[str, tuple[int, float, bytes]] = OrderedDict()
+        self._seen: OrderedDict[str, None] = OrderedDict()  # keys asked for once, most recent last
+
+    def admit(self, key: str) -> bool:
+        """Whether ``key`` is worth a version read: cached already, or asked for before."""
+        if key in self._entries or key in self._seen:
+            return True
+        self._seen[key] = None
+        if len(self._seen) > _MAX_SEEN:
+            self._seen.popitem(last=False)
+        return False
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -115,6 +128,8 @@ class CachedEndpoint:
             return
         body = await _read_body(receive)
         key = cache_key(body)
+        if key is not None and not self.cache.admit(key):
+            key = None  # a first request: answered as usual, remembered only if it comes again
         version = await self._version() if key is not None else None
         if key is not None and version is not None:
             cached = self.cache.get(key, version)
