@@ -17,12 +17,12 @@ writer (by hand in psql, say). Responses carry ``X-XXGK-Cache: hit`` or ``miss``
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import time
 from collections import OrderedDict
 from functools import lru_cache
 
-import orjson
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -99,8 +99,10 @@ def _is_query(document: str, operation_name: str | None) -> bool:
 def cache_key(body: bytes) -> str | None:
     """The key of a POSTed GraphQL query, or None when the request is not one to cache."""
     try:
-        payload = orjson.loads(body)
-    except orjson.JSONDecodeError:
+        # The json module, as the endpoint reads it: orjson would read a huge integer as a float, and two
+        # different variables could then share a key.
+        payload = json.loads(body)
+    except (ValueError, RecursionError):
         return None
     if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
         return None
@@ -109,8 +111,11 @@ def cache_key(body: bytes) -> str | None:
     name = payload.get("operationName")
     if not (name is None or isinstance(name, str)) or not _is_query(payload["query"], name):
         return None
-    canonical = orjson.dumps([payload["query"], payload.get("variables"), name], option=orjson.OPT_SORT_KEYS)
-    return hashlib.sha256(canonical).hexdigest()
+    try:
+        canonical = json.dumps([payload["query"], payload.get("variables"), name], sort_keys=True)
+    except (ValueError, RecursionError):
+        return None
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class CachedEndpoint:

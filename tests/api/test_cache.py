@@ -81,6 +81,8 @@ def test_keys_name_queries_only():
     assert cache_key(b'{"query": "query A { years { year } } mutation B { x }", "operationName": "B"}') is None
     assert cache_key(b'{"query": "{ broken"}') is None
     assert cache_key(b"not json") is None
+    big = '{"query": "query($n: ID) { years { year } }", "variables": {"n": 12345678901234567890123456789%d}}'
+    assert cache_key((big % 0).encode()) != cache_key((big % 1).encode())  # exact, not rounded to a float
     assert cache_key(b'[{"query": "{ years { year } }"}]') is None  # batches are not cached
     huge = "{ " + " ".join(f"a{i}: years {{ year }}" for i in range(2000)) + " }"
     assert cache_key(orjson.dumps({"query": huge})) is None
