@@ -156,3 +156,29 @@ def test_unreachable_database_is_one_line(tmp_path):
     assert len(done.stderr.strip().splitlines()) == 1
 
 
+
+
+def test_many_documents_load_through_the_worker_processes_as_they_would_one_by_one(db_url, tmp_path):
+    """24 documents (more than the in-process threshold) with two workers, a bad one among them."""
+    from loaders.synthetic import generate, render
+
+    layouts = ("docx_tsv", "html_lines", "docx_cells", "ocr_markdown")
+    for i in range(23):
+        report = generate(500 + i, agency_name=f"第{i}测试镇", region_hint="宣汉县")
+        (tmp_path / f"{i:02d}.txt").write_text(render(report, layouts[i % 4], rng_seed=i), encoding="utf-8")
+    (tmp_path / "junk.txt").write_bytes(bytes(range(256)) * 20)
+
+    done = xxgk("load", "--jobs", "2", str(tmp_path), url=db_url)
+    assert done.returncode == 1, done.stderr  # the junk file failed; the rest loaded
+    assert "loaded 23" in done.stdout and "failed 1" in done.stdout, done.stdout
+    stored = sql(db_url, "SELECT a.name, r.year, o.total FROM report r JOIN agency a ON a.id = r.agency_id "
+                         "JOIN application_outcome o ON o.report_id = r.id AND o.row_key = 'new_received'")
+    assert len(stored) == 23
+    expected = {}
+    for i in range(23):
+        report = generate(500 + i, agency_name=f"第{i}测试镇", region_hint="宣汉县")
+        expected[report.agency_name] = (report.year, report.applications["new_received"]["total"])
+    assert {row["name"]: (row["year"], row["total"]) for row in stored} == expected
+
+    again = xxgk("load", "--jobs", "2", str(tmp_path), url=db_url)
+    assert "unchanged 23" in again.stdout, again.stdout
