@@ -15,7 +15,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, FromClause, Row, Select, case, cast, func, select, text
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    FromClause,
+    Row,
+    Select,
+    case,
+    cast,
+    func,
+    literal_column,
+    select,
+    text,
+)
 from sqlalchemy.orm import aliased
 
 from api.dataloaders import Sessions, fetch
@@ -37,6 +49,15 @@ _ROLLUP_ROWS = tuple(dict.fromkeys(row for row, _, _ in models.ROLLUP_APPLICATIO
 # The rollup lists each row's seven columns together, and each §4 group's five results together.
 assert [(r, c) for r, c, _ in models.ROLLUP_APPLICATION_CELLS] == [(r, c) for r in _ROLLUP_ROWS for c in APPLICANT_COLUMNS]
 assert [(g, r) for g, r, _ in models.ROLLUP_REVIEW_CELLS] == [(g, r) for g in REVIEW_GROUPS for r in REVIEW_RESULTS]
+
+
+# Every cell's sum in one bigint[] (SUM(bigint) is numeric; the sums are whole numbers), in rollup column
+# order. One array column, written once: 190 labelled columns cost more to build, key, send and decode
+# than the aggregation itself.
+_ROLLUP_CELLS = [cell for _, _, cell in models.ROLLUP_APPLICATION_CELLS + models.ROLLUP_REVIEW_CELLS]
+_CELL_SUMS = literal_column(
+    "ARRAY[{}]::bigint[]".format(", ".join(f'sum(summary_rollup."{cell}")' for cell in _ROLLUP_CELLS))
+).label("cells")
 
 
 @dataclass(slots=True)
@@ -133,15 +154,13 @@ async def _from_rollup(
         # '' (no region) matches no region row: every level is null, as for an agency without a region.
         source, regions = _region_chain(source, s.region_code)
     columns = [(plain[d] if d in plain else _level(regions, d)).label(d.value) for d in dimensions]
-    cells = [cell for _, _, cell in models.ROLLUP_APPLICATION_CELLS + models.ROLLUP_REVIEW_CELLS]
     statement = (
         select(
             *columns,
             # Zero, not null, over no row: COUNT(*) of the raw path says 0 for an empty ungrouped summary.
             cast(func.coalesce(func.sum(s.reports), 0), BigInteger).label("reports"),
             cast(func.coalesce(func.sum(s.inconsistent_reports), 0), BigInteger).label("inconsistent"),
-            # SUM(bigint) is numeric; the sums are whole numbers.
-            *(cast(func.sum(s[cell]), BigInteger).label(cell) for cell in cells),
+            _CELL_SUMS,
         )
         .select_from(source)
         .where(s.grain == ("province" if by_province else "region"), *_rollup_conditions(filter))
@@ -150,8 +169,7 @@ async def _from_rollup(
     sums = {}
     split = len(_ROLLUP_ROWS) * len(APPLICANT_COLUMNS)
     for row in await _fetch(sessions, statement):
-        # Positional (name lookups cost more than the statement): the cells follow the keys and two counts.
-        values = tuple(row)[len(dimensions) + 2:]
+        values = row.cells
         sums[_key(dimensions, row)] = _Sums(
             row.reports,
             row.inconsistent,
