@@ -6,9 +6,11 @@ import base64
 import binascii
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import strawberry
+from strawberry.types import Info
+from strawberry.types.nodes import SelectedField, Selection
 
 from api.errors import UserError
 
@@ -104,3 +106,25 @@ def connection_from_list(items: Sequence[T], page: Page) -> Connection[T]:
         return len(items)
 
     return connection(window, page, count, fetched_extra=True)
+
+
+def node_fields(info: Info[Any, Any], *path: str) -> set[str]:
+    """The names of the fields a query selects under ``path`` of the current field, fragments included.
+
+    ``node_fields(info, "edges", "node")`` in a connection resolver tells which fields of each item are
+    wanted, so the resolver can load them for the whole page at once.
+    """
+    level = [child for field in info.selected_fields for child in _fields(field.selections)]
+    for name in path:
+        level = [child for field in level if field.name == name for child in _fields(field.selections)]
+    return {field.name for field in level}
+
+
+def _fields(selections: Sequence[Selection]) -> list[SelectedField]:
+    out: list[SelectedField] = []
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            out.append(selection)
+        else:  # a fragment spread or an inline fragment: its fields count as the parent's
+            out.extend(_fields(selection.selections))
+    return out

@@ -14,10 +14,10 @@ from api.context import Context
 from api.dataloaders import AGENCY_COLUMNS, REGION_COLUMNS, REPORT_COLUMNS, fetch
 from api.errors import UserError
 from api.filters import ReportFilter, agencies_conditions, report_conditions
-from api.pagination import Connection, Page, connection
+from api.pagination import Connection, Page, connection, node_fields
 from api.types.agency import Agency, load_agency
 from api.types.region import Region, load_region
-from api.types.report import Report
+from api.types.report import Report, prefetch
 from api.types.summary import SummaryDimension, SummaryGroup
 from api.types.year import Year
 from db import models
@@ -155,7 +155,9 @@ class Query:
             _report_order(order_by),
             page,
         )
-        return connection([Report.from_row(row) for row in rows], page, count, fetched_extra=True)
+        reports = [Report.from_row(row) for row in rows]
+        await prefetch(info, reports[: page.limit], node_fields(info, "edges", "node"))
+        return connection(reports, page, count, fetched_extra=True)
 
     @strawberry.field(description="One region by code.")
     async def region(self, info: Info[Context, None], code: str) -> Region | None:

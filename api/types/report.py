@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -37,6 +38,9 @@ class Report:
     source: Source
     agency_id: strawberry.Private[int]
     summary: strawberry.Private[Row[Any]]
+    # Filled by a list resolver that loaded these for a whole page at once (see ``prefetch``): the fields
+    # then resolve without an awaitable per report.
+    prefetched: strawberry.Private[dict[str, Any]] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def from_row(cls, row: Row[Any]) -> Report:
@@ -54,7 +58,12 @@ class Report:
         )
 
     @strawberry.field(description="The agency that published the report.")
-    async def agency(self, info: Info[Context, None]) -> Annotated[Agency, strawberry.lazy("api.types.agency")]:
+    def agency(self, info: Info[Context, None]) -> Annotated[Agency, strawberry.lazy("api.types.agency")]:
+        if "agency" in self.prefetched:
+            return self.prefetched["agency"]
+        return self._load_agency(info)  # type: ignore[return-value]  # graphql-core awaits it
+
+    async def _load_agency(self, info: Info[Context, None]) -> Agency:
         from api.types.agency import load_agency
 
         agency = await load_agency(info, self.agency_id)
@@ -66,7 +75,12 @@ class Report:
         return proactive_from_rows(self.template, await info.context.loaders.proactive.load(self.id))
 
     @strawberry.field(description="§3 applications received and processed.")
-    async def applications(self, info: Info[Context, None]) -> Applications:
+    def applications(self, info: Info[Context, None]) -> Applications:
+        if "applications" in self.prefetched:
+            return Applications.from_rows(self.template, self.prefetched["applications"])
+        return self._load_applications(info)  # type: ignore[return-value]  # graphql-core awaits it
+
+    async def _load_applications(self, info: Info[Context, None]) -> Applications:
         return Applications.from_rows(self.template, await info.context.loaders.applications.load(self.id))
 
     @strawberry.field(description="§4 administrative review and litigation.")
@@ -103,3 +117,18 @@ class Report:
     async def next(self, info: Info[Context, None]) -> Report | None:
         row = await info.context.loaders.report_by_agency_year.load((self.agency_id, self.year + 1))
         return Report.from_row(row) if row else None
+
+
+async def prefetch(info: Info[Context, None], reports: list[Report], node_fields: set[str]) -> None:
+    """Load what ``node_fields`` (the fields asked of each report) need for the whole page, in one batch each."""
+    from api.types.agency import Agency
+
+    loaders = info.context.loaders
+    if "agency" in node_fields:
+        rows = await loaders.agency.load_many([r.agency_id for r in reports])
+        for report, row in zip(reports, rows, strict=True):
+            report.prefetched["agency"] = Agency.from_row(row)
+    if "applications" in node_fields:
+        tables = await loaders.applications.load_many([r.id for r in reports])
+        for report, table in zip(reports, tables, strict=True):
+            report.prefetched["applications"] = table

@@ -53,3 +53,33 @@ async def test_nested_query_over_5_and_50_reports_issues_the_same_statements(man
     # One per loader at most: page, count, agency, region ×3 levels, data quality, proactive, applications,
     # reviews, checks, issues, provenance, previous, next, previous' applications.
     assert statements_for_50 <= 20
+
+
+PAGE_FIELDS = """{ reports(first: 50, filter: {synthetic: true}) { edges { node { id %s } } } }"""
+ONE_BY_ONE = """query($id: Int!) { report(id: $id) { id agency { name kind } applications { rows { key total } } } }"""
+
+
+async def test_a_page_loads_what_its_items_ask_for_once_and_answers_as_item_by_item(many: Api):
+    """``reports`` loads agencies and §3 tables for the whole page (fragments included), only when asked."""
+    asked = await many.data(
+        "{ reports(first: 50, filter: {synthetic: true}) { edges { node { id ...F } } } } "
+        "fragment F on Report { agency { name kind } ... on Report { applications { rows { key total } } } }"
+    )
+    nodes = [edge["node"] for edge in asked["reports"]["edges"]]
+    assert len(nodes) == 50 and all(node["applications"]["rows"] for node in nodes)
+    for node in nodes[::7]:  # the same report through report(id), which loads item by item
+        alone = (await many.data(ONE_BY_ONE, {"id": node["id"]}))["report"]
+        assert alone == node
+
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append(statement)
+
+    engine = many.app.state.xxgk.read_engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        await many.data(PAGE_FIELDS % "year")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert not any("application_outcome" in s or "FROM agency" in s for s in statements), statements
