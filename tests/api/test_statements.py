@@ -30,7 +30,8 @@ async def many(module_db_url: str) -> AsyncIterator[Api]:
     await api.app.state.xxgk.dispose()
 
 
-async def _count_statements(api: Api, first: int) -> tuple[int, int]:
+async def _with_statements(api: Api, query: str, variables: dict | None = None) -> tuple[dict, list[str]]:
+    """A query's data and the SQL statements it ran."""
     statements: list[str] = []
 
     def record(conn, cursor, statement, parameters, context, executemany) -> None:
@@ -39,9 +40,13 @@ async def _count_statements(api: Api, first: int) -> tuple[int, int]:
     engine = api.app.state.xxgk.read_engine.sync_engine
     event.listen(engine, "before_cursor_execute", record)
     try:
-        data = await api.data(NESTED, {"first": first})
+        return await api.data(query, variables), statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+async def _count_statements(api: Api, first: int) -> tuple[int, int]:
+    data, statements = await _with_statements(api, NESTED, {"first": first})
     return len(data["reports"]["edges"]), len(statements)
 
 
@@ -71,15 +76,5 @@ async def test_a_page_loads_what_its_items_ask_for_once_and_answers_as_item_by_i
         alone = (await many.data(ONE_BY_ONE, {"id": node["id"]}))["report"]
         assert alone == node
 
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany) -> None:
-        statements.append(statement)
-
-    engine = many.app.state.xxgk.read_engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        await many.data(PAGE_FIELDS % "year")
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    _, statements = await _with_statements(many, PAGE_FIELDS % "year")
     assert not any("application_outcome" in s or "FROM agency" in s for s in statements), statements
