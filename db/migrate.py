@@ -20,6 +20,13 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+def head_revision() -> str | None:
+    """The newest revision this version of xxgk ships."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("postgresql://")).get_current_head()
+
+
 def current_revision(url: str) -> str | None:
     import asyncio
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import asyncpg
 
+from db.migrate import head_revision
 from db.writer import StoreResult, dsn, record_failure, store_reports
 from loaders.pipeline import Overrides, Prepared, prepare
 from loaders.readers import SUFFIXES
@@ -109,10 +110,16 @@ async def ensure_migrated(url: str) -> None:
     conn = await asyncpg.connect(dsn(url))
     try:
         migrated = await conn.fetchval("SELECT to_regclass('public.report') IS NOT NULL")
+        versioned = await conn.fetchval("SELECT to_regclass('public.alembic_version') IS NOT NULL")
+        current = await conn.fetchval("SELECT version_num FROM alembic_version") if versioned else None
     finally:
         await conn.close()
     if not migrated:
         raise UsageError("the database has no xxgk tables yet; run `xxgk migrate` first")
+    if current != head_revision():
+        # Loading into an older schema would fail report by report; say the one thing to do instead.
+        raise UsageError(f"the database schema is at revision {current}, this xxgk needs {head_revision()}; "
+                         "run `xxgk migrate` first")
 
 
 async def load(url: str, files: list[Path], *, manifest: dict[Path, Overrides] | None = None,

@@ -182,3 +182,16 @@ def test_many_documents_load_through_the_worker_processes_as_they_would_one_by_o
 
     again = xxgk("load", "--jobs", "2", str(tmp_path), url=db_url)
     assert "unchanged 23" in again.stdout, again.stdout
+
+
+def test_an_older_schema_is_a_usage_error_that_says_to_migrate(db_url):
+    from db.migrate import downgrade, head_revision
+
+    downgrade(db_url, "3ab5e2a110c5")  # the schema before the data version existed
+    done = xxgk("load", str(SEEDS[0]), url=db_url)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"error: the database schema is at revision 3ab5e2a110c5, this xxgk needs {head_revision()}; "
+        "run `xxgk migrate` first"
+    ]
+    assert sql(db_url, "SELECT count(*) FROM report")[0][0] == 0
