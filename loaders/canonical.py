@@ -18,6 +18,16 @@ Provenance = Literal["inferred", "missing"]
 
 TEMPLATES = ("2019", "2021")
 
+# The six section headings both templates print, by section number.
+SECTION_HEADINGS: dict[int, str] = {
+    1: "一、总体情况",
+    2: "二、主动公开政府信息情况",
+    3: "三、收到和处理政府信息公开申请情况",
+    4: "四、政府信息公开行政复议、行政诉讼情况",
+    5: "五、存在的主要问题及改进情况",
+    6: "六、其他需要报告的事项",
+}
+
 # §3 applicant columns, in the order the table prints them.
 APPLICANT_COLUMNS: tuple[str, ...] = (
     "natural_person",

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from itertools import count
 from pathlib import Path
 
-from loaders.canonical import Issue, NotAReportError, Report, template_for_year
+from loaders.canonical import SECTION_HEADINGS, Issue, NotAReportError, Report, template_for_year
 from loaders.cells import tokenize
 from loaders.header import published_date, read_header
 from loaders.normalize import normalize_text
@@ -15,14 +15,6 @@ from loaders.tables import extract_applications, extract_proactive, extract_revi
 
 PARSER_VERSION = "1.0.0"
 
-_SECTION_NAMES = {
-    1: "一、总体情况",
-    2: "二、主动公开政府信息情况",
-    3: "三、收到和处理政府信息公开申请情况",
-    4: "四、政府信息公开行政复议、行政诉讼情况",
-    5: "五、存在的主要问题及改进情况",
-    6: "六、其他需要报告的事项",
-}
 # Words only one template's tables print (§2 headers and items, the §3 other-handling leaves).
 _MARKERS = {
     "2019": ("第(九)项", "其他对外管理服务", "本年新制作", "对外公开总数量", "政府集中采购"),
@@ -54,7 +46,7 @@ def parse_text(text: str) -> Report:
     sections = find_sections(lines, header.line + 1)
     absent = [n for n in REQUIRED if n not in sections]
     if absent:
-        names = "、".join(_SECTION_NAMES[n] for n in absent)
+        names = "、".join(SECTION_HEADINGS[n] for n in absent)
         raise NotAReportError(f"not a disclosure annual report of the national format: no section {names}")
 
     def body(section: Section) -> Iterator[tuple[int, str]]:
@@ -82,7 +74,7 @@ def parse_text(text: str) -> Report:
         issues.extend(extracted.issues)
     for n in (1, 5, 6):
         if n not in sections:
-            issues.append(Issue("SECTION_MISSING", "info", None, f"section {_SECTION_NAMES[n]} not found"))
+            issues.append(Issue("SECTION_MISSING", "info", None, f"section {SECTION_HEADINGS[n]} not found"))
     report.issues = issues
     if 1 in sections:
         report.overview = "\n".join(t for _, t in body(sections[1]) if t.strip()).strip()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from loaders.canonical import SECTION_HEADINGS
 from loaders.normalize import compact
 
 NUMERALS = "一二三四五六"
@@ -26,14 +27,7 @@ _KEYWORDS: dict[int, tuple[tuple[str, ...], ...]] = {
     6: (("其他", "其它"), ("报告", "事项")),
 }
 # Headings that may lose their numeral (OCR) but are unmistakable as written.
-_BARE: dict[str, int] = {
-    "总体情况": 1,
-    "主动公开政府信息情况": 2,
-    "收到和处理政府信息公开申请情况": 3,
-    "政府信息公开行政复议、行政诉讼情况": 4,
-    "存在的主要问题及改进情况": 5,
-    "其他需要报告的事项": 6,
-}
+_BARE: dict[str, int] = {heading.split("、", 1)[1]: n for n, heading in SECTION_HEADINGS.items()}
 # The first character a heading can start with (its numeral, a lost numeral's 、, or a bare heading).
 _FIRST = frozenset(NUMERALS + "、.,:" + "".join(h[0] for h in _BARE))
 _CANDIDATE = re.compile(f"^[# ]*[{re.escape(''.join(sorted(_FIRST)))}]", re.M)

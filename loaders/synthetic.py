@@ -33,6 +33,7 @@ from loaders.canonical import (
     REVIEW_GROUPS,
     REVIEW_RESULTS,
     ROW_LABELS_2021,
+    SECTION_HEADINGS,
     Report,
     Value,
     template_for_year,
@@ -565,14 +566,7 @@ def _proactive_values(report: Report, category: str) -> list[Value]:
     return [report.proactive[category][m] for m in PROACTIVE_METRICS[report.template][category]]
 
 
-_SECTION_HEADINGS = (
-    "一、总体情况",
-    "二、主动公开政府信息情况",
-    "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况",
-    "五、存在的主要问题及改进情况",
-    "六、其他需要报告的事项",
-)
+_SECTION_HEADINGS = tuple(SECTION_HEADINGS.values())
 _CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 
 
