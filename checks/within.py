@@ -71,23 +71,12 @@ def row_sums(report: Report) -> list[CheckResult]:
     """S3_ROW_SUM, per row: the six applicant columns add up to the total column."""
     labels = row_labels(report.template)
     part_labels = [COLUMN_LABELS[c] for c in _PARTS]
-    results = []
-    for row_name in APPLICATION_ROWS[report.template]:
-        row = report.applications.get(row_name, _EMPTY)
-        values = [row.get(c) for c in _PARTS]
-        expected, actual = total(values), row.get("total")
-        results.append(
-            compare(
-                "S3_ROW_SUM",
-                f"row={row_name}",
-                expected,
-                actual,
-                f"§3 {labels[row_name]} 行",
-                partial(addition, part_labels, values, expected),
-                partial(equals, "总计", actual),
-            )
+    return [
+        _parts_sum_to_total(
+            "S3_ROW_SUM", f"row={row}", f"§3 {labels[row]} 行", report.applications.get(row, _EMPTY), _PARTS, part_labels
         )
-    return results
+        for row in APPLICATION_ROWS[report.template]
+    ]
 
 
 def outcome_sums(report: Report) -> list[CheckResult]:
@@ -126,20 +115,23 @@ def _outcome_side(leaves: Sequence[str], labels: dict[str, str], values: list[Va
 def group_sums(report: Report) -> list[CheckResult]:
     """S4_GROUP_SUM, per group: upheld + corrected + other + pending = total."""
     part_labels = [RESULT_LABELS[r] for r in _GROUP_PARTS]
-    results = []
-    for group in REVIEW_GROUPS:
-        cells = report.reviews.get(group, _EMPTY)
-        values = [cells.get(r) for r in _GROUP_PARTS]
-        expected, actual = total(values), cells.get("total")
-        results.append(
-            compare(
-                "S4_GROUP_SUM",
-                f"group={group}",
-                expected,
-                actual,
-                f"§4 {GROUP_LABELS[group]}",
-                partial(addition, part_labels, values, expected),
-                partial(equals, "总计", actual),
-            )
+    return [
+        _parts_sum_to_total(
+            "S4_GROUP_SUM", f"group={group}", f"§4 {GROUP_LABELS[group]}", report.reviews.get(group, _EMPTY),
+            _GROUP_PARTS, part_labels,
         )
-    return results
+        for group in REVIEW_GROUPS
+    ]
+
+
+def _parts_sum_to_total(
+    code: str, location: str, subject: str, cells: dict[str, Value], parts: Sequence[str], part_labels: list[str]
+) -> CheckResult:
+    """One record (a §3 row, a §4 group) whose ``parts`` add up to its ``total``."""
+    values = [cells.get(p) for p in parts]
+    expected, actual = total(values), cells.get("total")
+    return compare(
+        code, location, expected, actual, subject,
+        partial(addition, part_labels, values, expected),
+        partial(equals, "总计", actual),
+    )
