@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from db import embedded
 from db.engine import async_url
 from db.migrate import upgrade
+from db.writer import dsn
 from xxgk.settings import default_data_dir
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -34,13 +35,9 @@ def _server_url() -> str:
     return str(make_url(url).set(database="postgres").render_as_string(hide_password=False))
 
 
-def _dsn(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
 def _admin(server_url: str, *sql: str) -> None:
     async def run() -> None:
-        conn = await asyncpg.connect(_dsn(server_url))
+        conn = await asyncpg.connect(dsn(server_url))
         try:
             for statement in sql:
                 await conn.execute(statement)
