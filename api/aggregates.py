@@ -168,7 +168,7 @@ async def _from_rollup(
     )
     sums = {}
     split = len(_ROLLUP_ROWS) * len(APPLICANT_COLUMNS)
-    for row in await _fetch(sessions, statement):
+    for row in await fetch(sessions, statement):  # a few thousand rollup rows: no work_mem needed
         values = row.cells
         sums[_key(dimensions, row)] = _Sums(
             row.reports,
@@ -265,9 +265,9 @@ async def _assemble(
                 year=values.get("year"),
                 kind=values.get("kind"),
                 template=values.get("template"),
-                province_region=regions.get(values.get("province") or ""),
-                city_region=regions.get(values.get("city") or ""),
-                county_region=regions.get(values.get("county") or ""),
+                province=regions.get(values.get("province") or ""),
+                city=regions.get(values.get("city") or ""),
+                county=regions.get(values.get("county") or ""),
                 reports=group.reports,
                 inconsistent_reports=group.inconsistent,
                 applications=Applications(template=None, cells=group.rows),

@@ -32,19 +32,7 @@ class SummaryGroup:
         description="§3 sums per row × column (a cell sums to null when every report left it empty)."
     )
     reviews: Reviews = strawberry.field(description="§4 sums per group × result.")
-    province_region: strawberry.Private[Region | None]
-    city_region: strawberry.Private[Region | None]
-    county_region: strawberry.Private[Region | None]
-
-    # The regions come with the groups (one statement for all of them), so these resolve without awaiting.
-    @strawberry.field
-    def province(self) -> Region | None:
-        return self.province_region
-
-    @strawberry.field
-    def city(self) -> Region | None:
-        return self.city_region
-
-    @strawberry.field
-    def county(self) -> Region | None:
-        return self.county_region
+    # The regions come with the groups (one statement for all of them), not through a loader per group.
+    province: Region | None
+    city: Region | None
+    county: Region | None
