@@ -124,11 +124,12 @@ async def prefetch(info: Info[Context, None], reports: list[Report], node_fields
     from api.types.agency import Agency
 
     loaders = info.context.loaders
-    if "agency" in node_fields:
-        rows = await loaders.agency.load_many([r.agency_id for r in reports])
-        for report, row in zip(reports, rows, strict=True):
+    # Both batches are asked for before either is awaited, so they run side by side.
+    agencies = loaders.agency.load_many([r.agency_id for r in reports]) if "agency" in node_fields else None
+    tables = loaders.applications.load_many([r.id for r in reports]) if "applications" in node_fields else None
+    if agencies is not None:
+        for report, row in zip(reports, await agencies, strict=True):
             report.prefetched["agency"] = Agency.from_row(row)
-    if "applications" in node_fields:
-        tables = await loaders.applications.load_many([r.id for r in reports])
-        for report, table in zip(reports, tables, strict=True):
+    if tables is not None:
+        for report, table in zip(reports, await tables, strict=True):
             report.prefetched["applications"] = table
