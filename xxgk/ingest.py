@@ -116,9 +116,10 @@ async def ensure_migrated(url: str) -> None:
         await conn.close()
     if not migrated:
         raise UsageError("the database has no xxgk tables yet; run `xxgk migrate` first")
-    if current != head_revision():
+    head = head_revision()
+    if current != head:
         # Loading into an older schema would fail report by report; say the one thing to do instead.
-        raise UsageError(f"the database schema is at revision {current}, this xxgk needs {head_revision()}; "
+        raise UsageError(f"the database schema is at revision {current}, this xxgk needs {head}; "
                          "run `xxgk migrate` first")
 
 
