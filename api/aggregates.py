@@ -51,12 +51,14 @@ assert [(r, c) for r, c, _ in models.ROLLUP_APPLICATION_CELLS] == [(r, c) for r 
 assert [(g, r) for g, r, _ in models.ROLLUP_REVIEW_CELLS] == [(g, r) for g in REVIEW_GROUPS for r in REVIEW_RESULTS]
 
 
-# Every cell's sum in one bigint[] (SUM(bigint) is numeric; the sums are whole numbers), in rollup column
-# order. One array column, written once: 190 labelled columns cost more to build, key, send and decode
-# than the aggregation itself.
+# Every cell's sum in one bigint[], in rollup column order. One array column, written once: 190 labelled
+# columns cost more to build, key, send and decode than the aggregation itself.
+# The sums add float8, not bigint: SUM(bigint) accumulates in numeric, which took two thirds of the
+# statement. Whole numbers add exactly in float8 while every partial sum stays below 2**53 (9·10**15): no
+# count of applications comes near that.
 _ROLLUP_CELLS = [cell for _, _, cell in models.ROLLUP_APPLICATION_CELLS + models.ROLLUP_REVIEW_CELLS]
 _CELL_SUMS = literal_column(
-    "ARRAY[{}]::bigint[]".format(", ".join(f'sum(summary_rollup."{cell}")' for cell in _ROLLUP_CELLS))
+    "ARRAY[{}]::bigint[]".format(", ".join(f'sum(summary_rollup."{cell}"::float8)' for cell in _ROLLUP_CELLS))
 ).label("cells")
 
 
@@ -166,9 +168,21 @@ async def _from_rollup(
         .where(s.grain == ("province" if by_province else "region"), *_rollup_conditions(filter))
         .group_by(*(c.element for c in columns))
     )
+    regions: dict[str, Region] | None = None
+    if by_province and SummaryDimension.PROVINCE in dimensions:
+        # The provinces come with their sums: one statement, not a second round trip for their names.
+        grouped, region = statement.subquery("grouped"), models.Region.__table__
+        statement = select(
+            grouped, region.c.name.label("region_name"), region.c.level.label("region_level"),
+            region.c.parent_code.label("region_parent"),
+        ).select_from(grouped.outerjoin(region, region.c.code == grouped.c.province))
+        regions = {}
     sums = {}
     split = len(_ROLLUP_ROWS) * len(APPLICANT_COLUMNS)
     for row in await fetch(sessions, statement):  # a few thousand rollup rows: no work_mem needed
+        if regions is not None and row.region_name is not None:
+            regions[row.province] = Region(code=row.province, name=row.region_name, level=row.region_level,
+                                           parent_code=row.region_parent)
         values = row.cells
         sums[_key(dimensions, row)] = _Sums(
             row.reports,
@@ -176,7 +190,7 @@ async def _from_rollup(
             _runs(values[:split], _ROLLUP_ROWS, APPLICANT_COLUMNS),
             _runs(values[split:], REVIEW_GROUPS, REVIEW_RESULTS),
         )
-    return await _assemble(sessions, dimensions, sums)
+    return await _assemble(sessions, dimensions, sums, regions)
 
 
 def _runs(values: Sequence[Any], keys: Sequence[str], fields: Sequence[str]) -> dict[str, Sequence[Any]]:
@@ -252,10 +266,15 @@ async def _regions(sessions: Sessions, codes: set[str]) -> dict[str, Region]:
 
 
 async def _assemble(
-    sessions: Sessions, dimensions: Sequence[SummaryDimension], sums: Mapping[tuple[Any, ...], _Sums]
+    sessions: Sessions,
+    dimensions: Sequence[SummaryDimension],
+    sums: Mapping[tuple[Any, ...], _Sums],
+    regions: Mapping[str, Region] | None = None,
 ) -> list[SummaryGroup]:
-    region_positions = [i for i, d in enumerate(dimensions) if d in _REGION_LEVELS]
-    regions = await _regions(sessions, {key[i] for key in sums for i in region_positions if key[i] is not None})
+    """The groups, in key order; their regions are fetched unless ``regions`` already holds them."""
+    if regions is None:
+        positions = [i for i, d in enumerate(dimensions) if d in _REGION_LEVELS]
+        regions = await _regions(sessions, {key[i] for key in sums for i in positions if key[i] is not None})
     result = []
     for key in sorted(sums, key=lambda key: [(v is None, v) for v in key]):
         group = sums[key]

@@ -28,6 +28,7 @@ ALL_ROW_KEYS = tuple(ROW_LABELS_2021)
 _ROW_CAMEL = {key: _camel(key) for key in ALL_ROW_KEYS}
 _COLUMN_CAMEL = tuple(_camel(c) for c in APPLICANT_COLUMNS)
 _EMPTY: tuple[None, ...] = (None,) * len(APPLICANT_COLUMNS)
+_new = object.__new__
 # ApplicationRow.of unpacks the seven values positionally.
 assert APPLICANT_COLUMNS == ("natural_person", "commercial_enterprise", "research_institution",
                              "public_interest_org", "legal_service_org", "other_org", "total")
@@ -50,11 +51,15 @@ class ApplicationRow:
     @classmethod
     def of(cls, key: str, template: str | None, cells: Sequence[int | None] | None) -> ApplicationRow:
         """A row from its seven values in APPLICANT_COLUMNS order (all null when ``cells`` is None)."""
-        n, c, r, p, legal, o, t = cells if cells is not None else _EMPTY
-        return cls(
-            key=key, label=row_label(key, template), natural_person=n, commercial_enterprise=c,
-            research_institution=r, public_interest_org=p, legal_service_org=legal, other_org=o, total=t,
-        )
+        # Filled in place, not through the dataclass __init__: a summary builds thousands of rows, and keyword
+        # arguments took most of the time.
+        row = _new(cls)
+        fields = row.__dict__
+        fields["key"], fields["label"] = key, row_label(key, template)
+        (fields["natural_person"], fields["commercial_enterprise"], fields["research_institution"],
+         fields["public_interest_org"], fields["legal_service_org"], fields["other_org"],
+         fields["total"]) = cells if cells is not None else _EMPTY
+        return row
 
 
 def row_label(key: str, template: str | None = "2021") -> str:
