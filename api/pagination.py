@@ -114,10 +114,20 @@ def node_fields(info: Info[Any, Any], *path: str) -> set[str]:
     ``node_fields(info, "edges", "node")`` in a connection resolver tells which fields of each item are
     wanted, so the resolver can load them for the whole page at once.
     """
+    return {field.name for field in selected(info, *path)}
+
+
+def selected(info: Info[Any, Any], *path: str) -> list[SelectedField]:
+    """The fields a query selects under ``path`` of the current field (every alias), fragments included."""
     level = [child for field in info.selected_fields for child in _fields(field.selections)]
     for name in path:
-        level = [child for field in level if field.name == name for child in _fields(field.selections)]
-    return {field.name for field in level}
+        level = children(level, name)
+    return level
+
+
+def children(fields: Sequence[SelectedField], name: str) -> list[SelectedField]:
+    """The fields selected under every field called ``name`` among ``fields``, fragments included."""
+    return [child for field in fields if field.name == name for child in _fields(field.selections)]
 
 
 def _fields(selections: Sequence[Selection]) -> list[SelectedField]:

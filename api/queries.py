@@ -9,12 +9,12 @@ import strawberry
 from sqlalchemy import ColumnElement, Select, func, select
 from strawberry.types import Info
 
-from api.aggregates import summarize
+from api.aggregates import summarize, wanted_cells
 from api.context import Context
 from api.dataloaders import AGENCY_COLUMNS, REGION_COLUMNS, REPORT_COLUMNS, fetch
 from api.errors import UserError
 from api.filters import ReportFilter, agencies_conditions, report_conditions
-from api.pagination import Connection, Page, connection, node_fields
+from api.pagination import Connection, Page, connection, node_fields, selected
 from api.types.agency import Agency, load_agency
 from api.types.region import Region, load_region
 from api.types.report import Report, prefetch
@@ -213,4 +213,4 @@ class Query:
         filter: ReportFilter | None = None,
         group_by: list[SummaryDimension] | None = None,
     ) -> list[SummaryGroup]:
-        return await summarize(info.context.read_sessions, filter, group_by or [])
+        return await summarize(info.context.read_sessions, filter, group_by or [], wanted_cells(selected(info)))

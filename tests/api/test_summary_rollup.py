@@ -17,7 +17,8 @@ from conftest import Api, load_seeds, load_synthetic, open_api
 from sqlalchemy import event
 
 import api.aggregates
-from db import rollup
+import api.queries
+from db import models, rollup
 from db.writer import Source, dsn, store_reports
 from loaders.canonical import APPLICANT_COLUMNS, REVIEW_RESULTS, Report
 from loaders.synthetic import generate
@@ -184,8 +185,11 @@ SUMMARY = """query($groupBy: [SummaryDimension!], $filter: ReportFilter) { summa
 
 @pytest.fixture(scope="module")
 async def observed(loaded_url: str) -> AsyncIterator[tuple[Api, list[str]]]:
-    """The API over the loaded database, and the SQL statements it ran (cleared by each test)."""
-    client_api, client = await open_api(loaded_url)
+    """The API over the loaded database, and the SQL statements it ran (cleared by each test).
+
+    Without the response cache: every request runs its statements.
+    """
+    client_api, client = await open_api(loaded_url, response_cache_mb=0)
     statements: list[str] = []
     engine = client_api.app.state.xxgk.read_engine.sync_engine
 
@@ -244,3 +248,47 @@ async def test_inconsistent_reports_by_year_match_sql(observed, loaded_url):
                                         "FROM report GROUP BY year ORDER BY year")
     assert [(g["year"], g["inconsistentReports"]) for g in groups] == [(r["year"], r["bad"]) for r in expected]
     assert sum(r["bad"] for r in expected) >= 3  # the three faults of conftest's synthetic agencies
+
+
+_PROJECTED = [
+    # A dashboard's chart: each row's total and one §4 total.
+    ("{ summary(groupBy: [YEAR, PROVINCE]) { year applications { rows { key total } } reviews { review { total } } } }",
+     None),
+    # Aliases, fragments, one row by key, and several columns of a §4 group.
+    ("""{ summary(groupBy: [YEAR]) { ...G } }
+        fragment G on SummaryGroup {
+          a: applications { rows { k: key naturalPerson } }
+          applications { r: row(key: "new_received") { otherOrg total } __typename }
+          reviews { ... on Reviews { litigationDirect { upheld pending } } }
+        }""", None),
+    ("query($k: String!) { summary(groupBy: [KIND]) { kind applications { row(key: $k) { label commercialEnterprise } } } }",
+     {"k": "carried_over"}),
+    ("{ summary(groupBy: [TEMPLATE]) { template applications { matrix } } }", None),
+    ("{ summary { reports applications { __typename } reviews { __typename } } }", None),
+]
+
+
+@pytest.mark.parametrize(("query", "variables"), _PROJECTED)
+async def test_summary_sums_only_what_the_query_reads_and_answers_the_same(observed, monkeypatch, query, variables):
+    client_api, statements = observed
+    statements.clear()
+    projected = await client_api.data(query, variables)
+    summed = [s.count("sum(summary_rollup.") for s in statements if "summary_rollup" in s]
+    monkeypatch.setattr(api.queries, "wanted_cells", lambda fields: None)
+    statements.clear()
+    everything = await client_api.data(query, variables)
+    assert [s.count("sum(summary_rollup.") for s in statements if "summary_rollup" in s] != summed or "matrix" in query
+    assert projected == everything
+    assert projected["summary"], "every case has at least one group"
+
+
+async def test_summary_projection_sums_each_row_total_once(observed):
+    client_api, statements = observed
+    statements.clear()
+    await client_api.data(_PROJECTED[0][0])
+    (statement,) = [s for s in statements if "summary_rollup" in s]
+    rows = {row for row, _, _ in models.ROLLUP_APPLICATION_CELLS}
+    # reports, inconsistent reports, then one sum per §3 row total and the §4 review total.
+    assert statement.count("sum(summary_rollup.") == 2 + len(rows) + 1
+    assert all(f'"{row}__total"' in statement for row in rows)
+    assert '"new_received__natural_person"' not in statement
