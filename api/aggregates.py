@@ -241,7 +241,6 @@ async def _from_rollup(
         ).select_from(grouped.outerjoin(region, region.c.code == grouped.c.province))
         regions = {}
     sums = {}
-    split = len(_ROLLUP_ROWS) * len(APPLICANT_COLUMNS)
     for row in await fetch(sessions, statement):  # a few thousand rollup rows: no work_mem needed
         if regions is not None and row.region_name is not None:
             regions[row.province] = Region(code=row.province, name=row.region_name, level=row.region_level,
@@ -250,16 +249,19 @@ async def _from_rollup(
         sums[_key(dimensions, row)] = _Sums(
             row.reports,
             row.inconsistent,
-            _runs(values[:split], _ROLLUP_ROWS, APPLICANT_COLUMNS),
-            _runs(values[split:], REVIEW_GROUPS, REVIEW_RESULTS),
+            {row_key: values[cells] for row_key, cells in _ROW_SLICES},
+            {group: values[cells] for group, cells in _GROUP_SLICES},
         )
     return await _assemble(sessions, dimensions, sums, regions)
 
 
-def _runs(values: Sequence[Any], keys: Sequence[str], fields: Sequence[str]) -> dict[str, Sequence[Any]]:
-    """Consecutive runs of ``len(fields)`` values, one per key."""
-    n = len(fields)
-    return {key: values[i * n:(i + 1) * n] for i, key in enumerate(keys)}
+def _slices(keys: Sequence[str], width: int, start: int = 0) -> list[tuple[str, slice]]:
+    """Where each key's run of ``width`` values sits in the array of sums."""
+    return [(key, slice(start + i * width, start + (i + 1) * width)) for i, key in enumerate(keys)]
+
+
+_ROW_SLICES = _slices(_ROLLUP_ROWS, len(APPLICANT_COLUMNS))
+_GROUP_SLICES = _slices(REVIEW_GROUPS, len(REVIEW_RESULTS), len(_ROLLUP_ROWS) * len(APPLICANT_COLUMNS))
 
 
 def _rollup_conditions(f: ReportFilter | None) -> list[ColumnElement[bool]]:
