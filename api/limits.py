@@ -30,8 +30,10 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 
 from api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -123,11 +125,26 @@ def _page_size(node: FieldNode) -> int:
     return DEFAULT_PAGE_SIZE
 
 
+# Strawberry's depth and alias limiters build a new rule class per instance. Built once here, the rules are
+# the same classes in every request, so a document validated once is not validated again.
+_RULES = [
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+    CostLimitRule,
+]
+# Distinct query texts kept parsed and validated: a dashboard sends a few dozen.
+CACHED_DOCUMENTS = 256
+
+
 def limit_extensions() -> list[Callable[[], SchemaExtension]]:
-    """Factories of Strawberry's own limiters plus the cost rule (a fresh extension per request)."""
+    """Factories of the limiters and of the parse and validation caches (a fresh extension per request).
+
+    The limits depend only on the document (a ``first`` from a variable counts as the maximum), so its
+    validation can be cached: the token limit is a parse option, part of the parse cache's key.
+    """
     return [
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
-        partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
-        partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
-        partial(AddValidationRules, [CostLimitRule]),
+        partial(AddValidationRules, _RULES),
+        partial(ParserCache, maxsize=CACHED_DOCUMENTS),
+        partial(ValidationCache, maxsize=CACHED_DOCUMENTS),
     ]

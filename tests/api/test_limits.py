@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from conftest import open_api
 from sqlalchemy.exc import ProgrammingError
 
 from api.errors import MASKED_MESSAGE
-from api.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
+from api.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS, CostLimitRule
 from api.types import applications
 
 
@@ -61,3 +62,35 @@ async def test_user_errors_are_not_masked(api):
 async def test_syntax_errors_say_what_is_wrong(api):
     assert "Syntax Error" in await api.error("{ reports(first: ) }")
     assert "Cannot query field 'nope'" in await api.error("{ nope }")
+
+
+async def test_a_document_is_validated_once_and_its_refusal_holds_on_every_request(loaded_url, monkeypatch):
+    validated = []
+    original = CostLimitRule.enter_operation_definition
+
+    def counting(self, *args):
+        validated.append(1)
+        return original(self, *args)
+
+    monkeypatch.setattr(CostLimitRule, "enter_operation_definition", counting)
+    client_api, client = await open_api(loaded_url, response_cache_mb=0)  # every request reaches GraphQL
+    try:
+        for _ in range(3):
+            assert (await client_api.data("{ years { year } }"))["years"]
+        assert len(validated) == 1
+        nested = "previous { " * (MAX_DEPTH + 2) + "year" + " }" * (MAX_DEPTH + 2)
+        for _ in range(3):
+            assert "exceeds maximum operation depth" in await client_api.error(f"{{ report(id: 1) {{ {nested} }} }}")
+        aliases = " ".join(f"a{i}: years {{ year }}" for i in range(MAX_ALIASES + 5))
+        for _ in range(2):
+            assert str(MAX_ALIASES) in await client_api.error(f"{{ {aliases} }}")
+        fields = " ".join(["year"] * (MAX_TOKENS + 10))
+        for _ in range(2):
+            assert "token" in (await client_api.error(f"{{ years {{ {fields} }} }}")).lower()
+        # The same document with other variables: validated once, executed with each request's values.
+        query = "query($id: Int!) { report(id: $id) { id } }"
+        answers = [(await client_api.data(query, {"id": i}))["report"] for i in (1, 2, 1)]
+        assert [int(a["id"]) for a in answers] == [1, 2, 1]
+    finally:
+        await client.aclose()
+        await client_api.app.state.xxgk.dispose()
