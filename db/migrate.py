@@ -20,11 +20,36 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def head_revision() -> str | None:
-    """The newest revision this version of xxgk ships."""
+class UnknownRevisionError(RuntimeError):
+    """The database's schema was made by a version of xxgk that this one does not know."""
+
+
+def _scripts():  # noqa: ANN202 - alembic.script.ScriptDirectory, imported only when needed
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(alembic_config("postgresql://")).get_current_head()
+    return ScriptDirectory.from_config(alembic_config("postgresql://"))
+
+
+def head_revision() -> str | None:
+    """The newest revision this version of xxgk ships."""
+    return _scripts().get_current_head()
+
+
+def is_known(revision: str) -> bool:
+    """Whether ``revision`` is one of the migrations this version of xxgk ships."""
+    from alembic.util import CommandError
+
+    try:
+        return _scripts().get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
+def unknown_revision(revision: str) -> UnknownRevisionError:
+    return UnknownRevisionError(
+        f"the database schema is at revision {revision}, which this xxgk does not know: another version of xxgk "
+        "made it; use that version, or a new database (DATABASE_URL, or XXGK_DATA_DIR for the embedded one)"
+    )
 
 
 def current_revision(url: str) -> str | None:
@@ -46,6 +71,8 @@ def current_revision(url: str) -> str | None:
 def upgrade(url: str, revision: str = "head") -> tuple[str | None, str | None]:
     """Upgrade to ``revision``; returns the revisions before and after."""
     before = current_revision(url)
+    if before is not None and not is_known(before):
+        raise unknown_revision(before)  # alembic would fail with "Can't locate revision"
     command.upgrade(alembic_config(url), revision)
     return before, current_revision(url)
 

@@ -120,10 +120,13 @@ def db_url() -> None:
 @app.command()
 def migrate() -> None:
     """Upgrade the database schema to the latest revision (a no-op when it is up to date)."""
-    from db.migrate import upgrade
+    from db.migrate import UnknownRevisionError, upgrade
 
     url = database_url(settings())
-    before, after = run_db(lambda: asyncio.to_thread(upgrade, url), url)
+    try:
+        before, after = run_db(lambda: asyncio.to_thread(upgrade, url), url)
+    except UnknownRevisionError as exc:
+        raise fail(str(exc)) from None
     if before == after:
         typer.echo(f"database schema is up to date (revision {after})")
     else:

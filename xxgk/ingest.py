@@ -21,7 +21,7 @@ from pathlib import Path
 
 import asyncpg
 
-from db.migrate import head_revision
+from db.migrate import head_revision, is_known, unknown_revision
 from db.writer import StoreResult, dsn, record_failure, store_reports
 from loaders.pipeline import Overrides, Prepared, prepare
 from loaders.readers import SUFFIXES
@@ -116,6 +116,8 @@ async def ensure_migrated(url: str) -> None:
         await conn.close()
     if not migrated:
         raise UsageError("the database has no xxgk tables yet; run `xxgk migrate` first")
+    if current is not None and not is_known(current):
+        raise UsageError(str(unknown_revision(current)))
     head = head_revision()
     if current != head:
         # Loading into an older schema would fail report by report; say the one thing to do instead.

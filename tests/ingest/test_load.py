@@ -195,3 +195,15 @@ def test_an_older_schema_is_a_usage_error_that_says_to_migrate(db_url):
         "run `xxgk migrate` first"
     ]
     assert sql(db_url, "SELECT count(*) FROM report")[0][0] == 0
+
+
+def test_a_schema_from_an_unknown_version_is_refused_in_one_line(db_url):
+    sql(db_url, "UPDATE alembic_version SET version_num = 'f00dfeedbeef'")  # as a newer xxgk would leave it
+    expected = ("error: the database schema is at revision f00dfeedbeef, which this xxgk does not know: another "
+                "version of xxgk made it; use that version, or a new database (DATABASE_URL, or XXGK_DATA_DIR for "
+                "the embedded one)")
+    migrated = xxgk("migrate", url=db_url)
+    assert (migrated.returncode, migrated.stderr.strip().splitlines()) == (1, [expected])
+    loaded = xxgk("load", str(SEEDS[0]), url=db_url)
+    assert (loaded.returncode, loaded.stderr.strip().splitlines()) == (2, [expected])
+    assert sql(db_url, "SELECT version_num FROM alembic_version")[0][0] == "f00dfeedbeef"
