@@ -5,7 +5,8 @@ serialised by a built-in scalar. graphql-core still builds a path and a resolve 
 default resolver, checks for an awaitable and dispatches ``complete_value`` for each one, which is most of
 the time of a response with thousands of cells (100 reports × 25 §3 rows × 8 fields). For such fields
 this context reads the attribute and serialises it directly, and an object whose selected fields are all
-such fields (a §3 row) is built in one loop. Anything unusual (a null in a non-null field, a value the
+such fields (a §3 row) is built in one loop, as is an object field read from an attribute whose own
+selection is plain (a summary group's ``province { code name }`` or ``reviews { review { total } }``). Anything unusual (a null in a non-null field, a value the
 scalar refuses, arguments, middleware) goes the ordinary way, so errors read exactly as before.
 """
 
@@ -28,6 +29,9 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
 Plan = tuple[str, GraphQLScalarType, bool]  # attribute, scalar, nullable
+# An object field without a resolver whose selected fields are all plain (a group's ``province { code
+# name }``): attribute, object type, nullable, and per response key the plan of each selected field.
+ObjectPlan = tuple[str, GraphQLObjectType, bool, list[tuple[str, Any]]]
 
 # id(GraphQLField) → (that field, its plan or None when it is not plain). Holding the field keeps its id
 # from being reused by another schema's field (tests build several schemas).
@@ -38,17 +42,22 @@ _TYPENAME = "__typename"
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1  # GraphQL's Int is 32-bit
 
 
-def _plan(field: GraphQLField) -> Plan | None:
+def _attribute(field: GraphQLField) -> tuple[str, Any, bool] | None:
+    """(attribute, type, nullable) of a field read straight from an attribute, else None."""
     definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
     if not isinstance(definition, StrawberryField) or not definition.is_basic_field or field.args:
         return None
     if not getattr(field.resolve, "_is_default", False):
         return None
     nullable = not isinstance(field.type, GraphQLNonNull)
-    scalar = field.type if nullable else field.type.of_type
-    if not isinstance(scalar, GraphQLScalarType) or scalar.name not in _BUILT_IN:
+    return definition.python_name, field.type if nullable else field.type.of_type, nullable
+
+
+def _plan(field: GraphQLField) -> Plan | None:
+    found = _attribute(field)
+    if found is None or not isinstance(found[1], GraphQLScalarType) or found[1].name not in _BUILT_IN:
         return None
-    return definition.python_name, scalar, nullable
+    return found
 
 
 class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -72,18 +81,32 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def _fields_plan(
         self, parent_type: GraphQLObjectType, grouped_field_set: Any
-    ) -> list[tuple[str, Plan | None]] | None:
-        plans: list[tuple[str, Plan | None]] = []
+    ) -> list[tuple[str, Plan | ObjectPlan | None]] | None:
+        plans: list[tuple[str, Plan | ObjectPlan | None]] = []
         for response_name, field_details_list in grouped_field_set.items():
             node = field_details_list[0].node
             if node.name.value == _TYPENAME and not node.arguments:
                 plans.append((response_name, None))
                 continue
-            plan = self._leaf_plan(self.schema.get_field(parent_type, node.name.value), node)
+            field = self.schema.get_field(parent_type, node.name.value)
+            plan = self._leaf_plan(field, node) or self._object_field_plan(field, field_details_list)
             if plan is None:
                 return None
             plans.append((response_name, plan))
         return plans
+
+    def _object_field_plan(self, field: GraphQLField | None, field_details_list: Any) -> ObjectPlan | None:
+        """The plan of an object field read from an attribute whose own selected fields are all plain."""
+        node = field_details_list[0].node
+        if field is None or node.arguments or self._middlewares:
+            return None
+        found = _attribute(field)
+        if found is None or not isinstance(found[1], GraphQLObjectType) or found[1].is_type_of is not None:
+            return None
+        attribute, object_type, nullable = found
+        grouped_field_set, defer_usages, forbidden = self.collect_subfields(object_type, field_details_list)
+        plans = None if defer_usages or forbidden else self._object_plan(object_type, grouped_field_set)
+        return None if plans is None else (attribute, object_type, nullable, plans)
 
     def execute_fields(
         self,
@@ -155,26 +178,45 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         position_context: Any = None,
     ) -> Any:
         node = field_details_list[0].node
-        plan = self._leaf_plan(self.schema.get_field(parent_type, node.name.value), node)
+        field = self.schema.get_field(parent_type, node.name.value)
+        plan = self._leaf_plan(field, node)
         if plan is not None:
             value = _serialize(source, plan)
             if value is not _MISSING:
                 return value
+        elif self.get_stream_usage(field_details_list, path) is None:
+            object_plan = self._object_field_plan(field, field_details_list)
+            if object_plan is not None:
+                value = _object(source, object_plan)
+                if value is not _MISSING:
+                    return value
         return super().execute_field(parent_type, source, field_details_list, path, position_context)
 
 
-def _build(parent_type: GraphQLObjectType, source: Any, plans: list[tuple[str, Plan | None]]) -> dict[str, Any] | None:
+def _build(parent_type: GraphQLObjectType, source: Any, plans: list[tuple[str, Any]]) -> dict[str, Any] | None:
     """One plain object's response, or None when one of its values needs the ordinary path."""
     results: dict[str, Any] = {}
     for response_name, plan in plans:
         if plan is None:
             results[response_name] = parent_type.name
             continue
-        value = _serialize(source, plan)
+        value = _serialize(source, plan) if len(plan) == 3 else _object(source, plan)
         if value is _MISSING:
             return None
         results[response_name] = value
     return results
+
+
+def _object(source: Any, plan: ObjectPlan) -> Any:
+    """An object field's response, or ``_MISSING`` when only the ordinary path can say what is wrong."""
+    attribute, object_type, nullable, plans = plan
+    value = getattr(source, attribute, _MISSING)
+    if value is None:
+        return None if nullable else _MISSING
+    if value is _MISSING or isinstance(value, Exception):
+        return _MISSING
+    built = _build(object_type, value, plans)
+    return _MISSING if built is None else built
 
 
 def _serialize(source: Any, plan: Plan) -> Any:
