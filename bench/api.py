@@ -30,7 +30,6 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from api.app import create_app  # noqa: E402
-from bench.machine import report as machine  # noqa: E402
 from db import embedded, rollup  # noqa: E402
 from db.engine import async_url  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
@@ -188,7 +187,6 @@ async def main() -> None:
         print(f"loaded {args.reports} reports in {time.perf_counter() - started:.1f} s")
     bench_url = make_url(url).set(database=DATABASE).render_as_string(hide_password=False)
     await asyncio.to_thread(upgrade, bench_url)  # a reused database may predate the latest migration
-    machine("before")
     rng = random.Random(1)
     cases = [
         ("(a) report by id", lambda: {"query": SINGLE, "variables": {"id": rng.randint(1, args.reports)}},
@@ -219,7 +217,6 @@ async def main() -> None:
                     continue
                 print(f"{name:<42} p50 {r['p50_ms']:8.1f} ms   p95 {r['p95_ms']:8.1f} ms   {r['rps']:7.1f} req/s",
                       flush=True)
-    machine("after")
 
 
 if __name__ == "__main__":

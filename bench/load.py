@@ -25,7 +25,6 @@ sys.path.insert(0, str(ROOT))
 import asyncpg  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from bench.machine import report as machine  # noqa: E402
 from db import embedded  # noqa: E402
 from db.engine import async_url  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
@@ -77,11 +76,9 @@ def main() -> None:
         admin, url = asyncio.run(fresh_database())
         upgrade(url)
         files = expand([tmp])
-        machine("before")
         t0 = time.perf_counter()
         summary = asyncio.run(load(url, files, jobs=args.jobs))
         elapsed = time.perf_counter() - t0
-        machine("after")
         if not args.keep:
             asyncio.run(drop(admin, url))
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
