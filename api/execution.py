@@ -200,7 +200,18 @@ def _build(parent_type: GraphQLObjectType, source: Any, plans: list[tuple[str, A
         if plan is None:
             results[response_name] = parent_type.name
             continue
-        value = _serialize(source, plan) if len(plan) == 3 else _object(source, plan)
+        if len(plan) == 3:
+            # The commonest values, as in _serialize, without a call per field (a summary reads ~10,000).
+            value = getattr(source, plan[0], _MISSING)
+            kind = type(value)
+            if (kind is int and plan[1] is GraphQLInt and _INT_MIN <= value <= _INT_MAX) or (
+                kind is str and plan[1] is GraphQLString
+            ):
+                results[response_name] = value
+                continue
+            value = _serialize(source, plan)
+        else:
+            value = _object(source, plan)
         if value is _MISSING:
             return None
         results[response_name] = value

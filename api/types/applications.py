@@ -83,8 +83,8 @@ class Applications:
 
     @strawberry.field(description="Every row of the report's template, in order.")
     def rows(self) -> list[ApplicationRow]:
-        cells, template = self.cells, self.template
-        return [ApplicationRow.of(key, template, cells.get(key)) for key in self._keys]
+        cells, template, of = self.cells, self.template, ApplicationRow.of
+        return [of(key, template, cells.get(key)) for key in self._keys]
 
     @strawberry.field(
         description="The whole table as one JSON value, {rowKey: {naturalPerson: n or null, …, total}}, keys in "
