@@ -27,7 +27,6 @@ from sqlalchemy import (
     func,
     literal_column,
     select,
-    text,
 )
 from sqlalchemy.orm import aliased
 from strawberry.types.nodes import SelectedField
@@ -296,7 +295,7 @@ async def _from_reports(
         join=(rl.__table__, rl.report_id == r.id),
     )
     count_rows, application_rows, review_rows = await asyncio.gather(
-        _fetch(sessions, counts), _fetch(sessions, applications), _fetch(sessions, reviews)
+        *(fetch(sessions, statement, work_mem=_WORK_MEM) for statement in (counts, applications, reviews))
     )
     sums = {_key(q.dimensions, row): _Sums(row.reports, row.inconsistent) for row in count_rows}
     width = len(q.dimensions) + 1  # the keys, then the row key or §4 group, then the sums
@@ -305,14 +304,6 @@ async def _from_reports(
     for row in review_rows:
         sums[_key(q.dimensions, row)].groups[row.group] = tuple(row)[width:]
     return await _assemble(sessions, q.dimensions, sums)
-
-
-async def _fetch(sessions: Sessions, statement: Select[Any]) -> Sequence[Row[Any]]:
-    async with sessions() as session:
-        # LOCAL: lasts for this transaction only, so it is safe behind PgBouncer in transaction mode.
-        connection = await session.connection()  # Core rows, without the ORM's loading step
-        await connection.execute(text(f"SET LOCAL work_mem = '{_WORK_MEM}'"))
-        return (await connection.execute(statement)).all()
 
 
 def _key(dimensions: Sequence[SummaryDimension], row: Row[Any]) -> tuple[Any, ...]:

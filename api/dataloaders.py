@@ -11,7 +11,7 @@ from collections.abc import Callable, Hashable, Sequence
 from operator import itemgetter
 from typing import Any, TypeVar
 
-from sqlalchemy import Row, Select, func, select, tuple_
+from sqlalchemy import Row, Select, func, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
@@ -31,14 +31,17 @@ APPLICATION_COLUMNS = (_outcome.report_id, _outcome.row_key, *(_outcome[c] for c
 REVIEW_COLUMNS = (_review.report_id, _review.group, *(_review[c] for c in REVIEW_RESULTS))
 
 
-async def fetch(sessions: Sessions, statement: Select[Any]) -> Sequence[Row[Any]]:
-    """Run one read statement in its own short session.
+async def fetch(sessions: Sessions, statement: Select[Any], *, work_mem: str | None = None) -> Sequence[Row[Any]]:
+    """Run one read statement in its own short session (with ``work_mem`` for it alone, when given).
 
     Through the session's connection: ``Session.execute`` would pass the rows through the ORM's loading
     machinery, which costs more than the statement for thousands of cells.
     """
     async with sessions() as session:
         connection = await session.connection()
+        if work_mem is not None:
+            # LOCAL: lasts for this transaction only, so it is safe behind PgBouncer in transaction mode.
+            await connection.execute(text(f"SET LOCAL work_mem = '{work_mem}'"))
         return (await connection.execute(statement)).all()
 
 
