@@ -238,6 +238,7 @@ async def test_summary_filters_the_rollup_cannot_answer_use_the_rows(observed, l
     statements.clear()
     groups = (await client_api.data(SUMMARY, {"groupBy": ["YEAR"], "filter": filter}))["summary"]
     assert not any("summary_rollup" in s for s in statements)
+    assert sum("SET LOCAL work_mem" in s for s in statements) == 3  # one per statement over the raw rows
     assert sum(g["reports"] for g in groups) < 26  # narrowed, not the whole table
 
 
