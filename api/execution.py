@@ -33,9 +33,9 @@ Plan = tuple[str, GraphQLScalarType, bool]  # attribute, scalar, nullable
 # name }``): attribute, object type, nullable, and per response key the plan of each selected field.
 ObjectPlan = tuple[str, GraphQLObjectType, bool, list[tuple[str, Any]]]
 
-# id(GraphQLField) → (that field, its plan or None when it is not plain). Holding the field keeps its id
-# from being reused by another schema's field (tests build several schemas).
-_PLANS: dict[int, tuple[GraphQLField, Plan | None]] = {}
+# id(GraphQLField) → (that field, what _read_attribute says of it). Holding the field keeps its id from being
+# reused by another schema's field (tests build several schemas).
+_ATTRIBUTES: dict[int, tuple[GraphQLField, tuple[str, Any, bool] | None]] = {}
 _BUILT_IN = frozenset(specified_scalar_types)
 _MISSING = object()
 _TYPENAME = "__typename"
@@ -43,7 +43,14 @@ _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1  # GraphQL's Int is 32-bit
 
 
 def _attribute(field: GraphQLField) -> tuple[str, Any, bool] | None:
-    """(attribute, type, nullable) of a field read straight from an attribute, else None."""
+    """(attribute, type, nullable) of a field read straight from an attribute, else None; once per field."""
+    entry = _ATTRIBUTES.get(id(field))
+    if entry is None or entry[0] is not field:
+        entry = _ATTRIBUTES[id(field)] = (field, _read_attribute(field))
+    return entry[1]
+
+
+def _read_attribute(field: GraphQLField) -> tuple[str, Any, bool] | None:
     definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
     if not isinstance(definition, StrawberryField) or not definition.is_basic_field or field.args:
         return None
@@ -74,10 +81,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def _leaf_plan(self, field: GraphQLField | None, node: Any) -> Plan | None:
         if field is None or node.arguments or self._middlewares:
             return None
-        entry = _PLANS.get(id(field))
-        if entry is None or entry[0] is not field:
-            entry = _PLANS[id(field)] = (field, _plan(field))
-        return entry[1]
+        return _plan(field)
 
     def _fields_plan(
         self, parent_type: GraphQLObjectType, grouped_field_set: Any
@@ -104,9 +108,13 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if found is None or not isinstance(found[1], GraphQLObjectType) or found[1].is_type_of is not None:
             return None
         attribute, object_type, nullable = found
-        grouped_field_set, defer_usages, forbidden = self.collect_subfields(object_type, field_details_list)
-        plans = None if defer_usages or forbidden else self._object_plan(object_type, grouped_field_set)
+        plans = self._subfields_plan(object_type, field_details_list)
         return None if plans is None else (attribute, object_type, nullable, plans)
+
+    def _subfields_plan(self, object_type: GraphQLObjectType, field_details_list: Any) -> list[tuple[str, Any]] | None:
+        """The plans of the fields selected on ``object_type`` under these nodes, or None if one is not plain."""
+        grouped_field_set, defer_usages, forbidden = self.collect_subfields(object_type, field_details_list)
+        return None if defer_usages or forbidden else self._object_plan(object_type, grouped_field_set)
 
     def execute_fields(
         self,
@@ -151,8 +159,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             and object_type.is_type_of is None
             and self.get_stream_usage(field_details_list, path) is None
         ):
-            grouped_field_set, defer_usages, forbidden = self.collect_subfields(object_type, field_details_list)
-            plans = None if defer_usages or forbidden else self._object_plan(object_type, grouped_field_set)
+            plans = self._subfields_plan(object_type, field_details_list)
             if plans is not None:
                 completed = []
                 for item in items:
