@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -24,7 +25,9 @@ class UnknownRevisionError(RuntimeError):
     """The database's schema was made by a version of xxgk that this one does not know."""
 
 
+@cache
 def _scripts():  # noqa: ANN202 - alembic.script.ScriptDirectory, imported only when needed
+    """The migrations this xxgk ships, read once (ensure_migrated asks for a revision and the head)."""
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(alembic_config("postgresql://"))
