@@ -63,6 +63,7 @@ assert [(g, r) for g, r, _ in models.ROLLUP_REVIEW_CELLS] == [(g, r) for g in RE
 _ROLLUP_CELLS = [cell for _, _, cell in models.ROLLUP_APPLICATION_CELLS + models.ROLLUP_REVIEW_CELLS]
 _COLUMNS = {to_camel_case(column): column for column in APPLICANT_COLUMNS}  # GraphQL field → §3 column
 _GROUPS = {to_camel_case(group): group for group in REVIEW_GROUPS}  # GraphQL field → §4 group
+_RESULTS = {result: result for result in REVIEW_RESULTS}  # GraphQL field → §4 result (the same names)
 
 
 @lru_cache(maxsize=64)
@@ -96,7 +97,7 @@ def wanted_cells(fields: Sequence[SelectedField]) -> frozenset[str] | None:
     for selection in children(fields, "reviews"):
         if selection.name == _TYPENAME:
             continue
-        results = _wanted(selection, {r: r for r in REVIEW_RESULTS}, ())
+        results = _wanted(selection, _RESULTS, ())
         if selection.name not in _GROUPS or results is None:
             return None
         cells.update(f"{_GROUPS[selection.name]}__{result}" for result in results)

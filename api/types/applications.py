@@ -12,6 +12,7 @@ from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
+from strawberry.utils.str_converters import to_camel_case
 
 from api.errors import UserError
 from loaders.canonical import APPLICANT_COLUMNS, APPLICATION_ROWS, ROW_LABELS_2019, ROW_LABELS_2021
@@ -19,14 +20,10 @@ from loaders.canonical import APPLICANT_COLUMNS, APPLICATION_ROWS, ROW_LABELS_20
 _LABELS = {"2019": ROW_LABELS_2019, "2021": ROW_LABELS_2021}
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
 ALL_ROW_KEYS = tuple(ROW_LABELS_2021)
-_ROW_CAMEL = {key: _camel(key) for key in ALL_ROW_KEYS}
-_COLUMN_CAMEL = tuple(_camel(c) for c in APPLICANT_COLUMNS)
+# camelCase as Strawberry names the GraphQL fields, so matrix keys read like the rows' fields.
+_ROW_CAMEL = {key: to_camel_case(key) for key in ALL_ROW_KEYS}
+_COLUMN_CAMEL = tuple(to_camel_case(c) for c in APPLICANT_COLUMNS)
 _EMPTY: tuple[None, ...] = (None,) * len(APPLICANT_COLUMNS)
 _new = object.__new__
 # ApplicationRow.of unpacks the seven values positionally.
