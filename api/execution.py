@@ -1,23 +1,32 @@
-"""A shorter path through graphql-core for plain leaf fields.
+"""A shorter path through graphql-core for plain fields.
 
 A field like ``ApplicationRow.naturalPerson`` has no resolver: its value is an attribute of the object,
 serialised by a built-in scalar. graphql-core still builds a path and a resolve info, calls Strawberry's
 default resolver, checks for an awaitable and dispatches ``complete_value`` for each one, which is most of
-the time of a response with thousands of cells (100 reports × 25 §3 rows × 8 fields). For such fields
-this context reads the attribute and serialises it directly, and an object whose selected fields are all
-such fields (a §3 row) is built in one loop, as is an object field read from an attribute whose own
-selection is plain (a summary group's ``province { code name }`` or ``reviews { review { total } }``). Anything unusual (a null in a non-null field, a value the
-scalar refuses, arguments, middleware) goes the ordinary way, so errors read exactly as before.
+the time of a response with thousands of cells (100 reports × 25 §3 rows × 8 fields, or a summary's
+186 groups × 25 rows). This context reads such values directly and serialises them itself.
+
+A field is *plain* when its value is read from the object and needs nothing of the request: an attribute
+(no resolver), or a resolver that takes only ``self`` (no arguments, no ``info``), is synchronous and has
+no field extension — ``Applications.rows``, ``Consistency.ok``. A plain field's type may be a built-in
+scalar, an object whose selected fields are all plain (a group's ``province { code name }``), or a list of
+such objects (``applications { rows { key total } }``); an object whose selected fields are all plain is
+then built in one loop, however deeply it nests. Anything unusual (a null in a non-null field, a value
+the scalar refuses, a resolver that raises, arguments, middleware) goes the ordinary way, so errors read
+exactly as before.
 """
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from typing import Any
 
 from graphql import (
     GraphQLBoolean,
     GraphQLField,
     GraphQLInt,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
@@ -28,93 +37,154 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
-Plan = tuple[str, GraphQLScalarType, bool]  # attribute, scalar, nullable
-# An object field without a resolver whose selected fields are all plain (a group's ``province { code
-# name }``): attribute, object type, nullable, and per response key the plan of each selected field.
-ObjectPlan = tuple[str, GraphQLObjectType, bool, list[tuple[str, Any]]]
+Reader = Callable[[Any], Any]  # source → value, or _MISSING when only the ordinary path can say what is wrong
+# What a plain field reads: the attribute's name (read inline, the commonest case) or a reader, its type
+# without NonNull, and whether it is nullable.
+Source = tuple[str | Reader, Any, bool]
+# A plan per response key, in order. Kinds: a built-in scalar read from an attribute; a built-in scalar
+# computed by a resolver; an object; a list of objects; __typename.
+LEAF, COMPUTED, OBJECT, LIST, TYPENAME = range(5)
+FieldPlan = tuple[int, Any]
+ObjectPlans = list[tuple[str, int, Any]]
 
-# id(GraphQLField) → (that field, what _read_attribute says of it). Holding the field keeps its id from being
+# id(GraphQLField) → (that field, what _read_source says of it). Holding the field keeps its id from being
 # reused by another schema's field (tests build several schemas).
-_ATTRIBUTES: dict[int, tuple[GraphQLField, tuple[str, Any, bool] | None]] = {}
+_SOURCES: dict[int, tuple[GraphQLField, Source | None]] = {}
 _BUILT_IN = frozenset(specified_scalar_types)
 _MISSING = object()
 _TYPENAME = "__typename"
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1  # GraphQL's Int is 32-bit
 
 
-def _attribute(field: GraphQLField) -> tuple[str, Any, bool] | None:
-    """(attribute, type, nullable) of a field read straight from an attribute, else None; once per field."""
-    entry = _ATTRIBUTES.get(id(field))
+def _source(field: GraphQLField, resolvers: bool) -> Source | None:
+    """How a plain field is read, else None; worked out once per field (a field belongs to one schema)."""
+    entry = _SOURCES.get(id(field))
     if entry is None or entry[0] is not field:
-        entry = _ATTRIBUTES[id(field)] = (field, _read_attribute(field))
+        entry = _SOURCES[id(field)] = (field, _read_source(field, resolvers))
     return entry[1]
 
 
-def _read_attribute(field: GraphQLField) -> tuple[str, Any, bool] | None:
+def _read_source(field: GraphQLField, resolvers: bool) -> Source | None:
     definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    if not isinstance(definition, StrawberryField) or not definition.is_basic_field or field.args:
-        return None
-    if not getattr(field.resolve, "_is_default", False):
+    if not isinstance(definition, StrawberryField) or field.args:
         return None
     nullable = not isinstance(field.type, GraphQLNonNull)
-    return definition.python_name, field.type if nullable else field.type.of_type, nullable
-
-
-def _plan(field: GraphQLField) -> Plan | None:
-    found = _attribute(field)
-    if found is None or not isinstance(found[1], GraphQLScalarType) or found[1].name not in _BUILT_IN:
+    value_type = field.type if nullable else field.type.of_type
+    if definition.is_basic_field:
+        if not getattr(field.resolve, "_is_default", False):
+            return None
+        return definition.python_name, value_type, nullable
+    resolver = definition.base_resolver
+    if (
+        not resolvers
+        or resolver is None
+        or definition.extensions
+        or resolver.is_async
+        or resolver.arguments
+        or resolver.self_parameter is None
+        or {p for p in resolver.reserved_parameters.values() if p is not None} != {resolver.self_parameter}
+    ):
         return None
-    return found
+    return _calling(resolver.wrapped_func), value_type, nullable
+
+
+def _calling(method: Callable[[Any], Any]) -> Reader:
+    """A reader that calls a ``self``-only resolver as Strawberry would, or says ``_MISSING`` if it fails."""
+
+    def read(source: Any) -> Any:
+        try:
+            value = method(source)
+        except Exception:  # noqa: BLE001 - the ordinary path calls it again and reports the error
+            return _MISSING
+        if inspect.isawaitable(value):
+            if inspect.iscoroutine(value):
+                value.close()
+            return _MISSING
+        return value
+
+    return read
+
+
+def _attribute_reader(name: str) -> Reader:
+    def read(source: Any) -> Any:
+        return getattr(source, name, _MISSING)
+
+    return read
 
 
 class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    """Strawberry's execution context with the plain-leaf path of the module docstring."""
+    """Strawberry's execution context with the plain path of the module docstring."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Strawberry passes a manager even when no extension wraps resolvers; only real middleware matters.
         self._middlewares = bool(self.middleware_manager and self.middleware_manager.middlewares)
-        # id(grouped field set) → (that set, its parent type, per response key: (key, plan or None for
-        # __typename)), or None when some field is not plain. Holding the set keeps its id from being reused.
-        self._object_plans: dict[int, tuple[Any, GraphQLObjectType, list[tuple[str, Plan | None]] | None]] = {}
+        # Resolvers are called directly only when no exception handler could turn their errors into values.
+        converter = getattr(getattr(self.schema, "_strawberry_schema", None), "schema_converter", None)
+        self._resolvers = getattr(converter, "_exception_handler_specs", None) == ()
+        # id(grouped field set) → (that set, its parent type, its plans or None when some field is not
+        # plain). Holding the set keeps its id from being reused.
+        self._object_plans: dict[int, tuple[Any, GraphQLObjectType, ObjectPlans | None]] = {}
 
-    def _leaf_plan(self, field: GraphQLField | None, node: Any) -> Plan | None:
-        if field is None or node.arguments or self._middlewares:
-            return None
-        return _plan(field)
-
-    def _fields_plan(
-        self, parent_type: GraphQLObjectType, grouped_field_set: Any
-    ) -> list[tuple[str, Plan | ObjectPlan | None]] | None:
-        plans: list[tuple[str, Plan | ObjectPlan | None]] = []
-        for response_name, field_details_list in grouped_field_set.items():
-            node = field_details_list[0].node
-            if node.name.value == _TYPENAME and not node.arguments:
-                plans.append((response_name, None))
-                continue
-            field = self.schema.get_field(parent_type, node.name.value)
-            plan = self._leaf_plan(field, node) or self._object_field_plan(field, field_details_list)
-            if plan is None:
-                return None
-            plans.append((response_name, plan))
-        return plans
-
-    def _object_field_plan(self, field: GraphQLField | None, field_details_list: Any) -> ObjectPlan | None:
-        """The plan of an object field read from an attribute whose own selected fields are all plain."""
+    def _field_plan(self, field: GraphQLField | None, field_details_list: Any) -> FieldPlan | None:
+        """The plan of one plain field under these nodes, or None."""
         node = field_details_list[0].node
         if field is None or node.arguments or self._middlewares:
             return None
-        found = _attribute(field)
-        if found is None or not isinstance(found[1], GraphQLObjectType) or found[1].is_type_of is not None:
+        found = _source(field, self._resolvers)
+        if found is None:
             return None
-        attribute, object_type, nullable = found
-        plans = self._subfields_plan(object_type, field_details_list)
-        return None if plans is None else (attribute, object_type, nullable, plans)
+        read, value_type, nullable = found
+        if isinstance(value_type, GraphQLScalarType):
+            if value_type.name not in _BUILT_IN:
+                return None
+            if isinstance(read, str):
+                return LEAF, found
+            return COMPUTED, found
+        reader = _attribute_reader(read) if isinstance(read, str) else read
+        if isinstance(value_type, GraphQLObjectType):
+            plans = self._subfields_plan(value_type, field_details_list)
+            return None if plans is None else (OBJECT, (reader, value_type, nullable, plans))
+        if isinstance(value_type, GraphQLList):
+            item_type = value_type.of_type
+            item_nullable = not isinstance(item_type, GraphQLNonNull)
+            object_type = item_type if item_nullable else item_type.of_type
+            if not isinstance(object_type, GraphQLObjectType) or self._streamed(field_details_list):
+                return None
+            plans = self._subfields_plan(object_type, field_details_list)
+            return None if plans is None else (LIST, (reader, object_type, nullable, item_nullable, plans))
+        return None
 
-    def _subfields_plan(self, object_type: GraphQLObjectType, field_details_list: Any) -> list[tuple[str, Any]] | None:
+    def _streamed(self, field_details_list: Any) -> bool:
+        # @stream needs a path only the ordinary executor tracks; the plain path never builds one.
+        return any(d.node.directives for d in field_details_list)
+
+    def _subfields_plan(self, object_type: GraphQLObjectType, field_details_list: Any) -> ObjectPlans | None:
         """The plans of the fields selected on ``object_type`` under these nodes, or None if one is not plain."""
+        if object_type.is_type_of is not None:
+            return None
         grouped_field_set, defer_usages, forbidden = self.collect_subfields(object_type, field_details_list)
         return None if defer_usages or forbidden else self._object_plan(object_type, grouped_field_set)
+
+    def _object_plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> ObjectPlans | None:
+        entry = self._object_plans.get(id(grouped_field_set))
+        if entry is None or entry[0] is not grouped_field_set or entry[1] is not parent_type:
+            entry = (grouped_field_set, parent_type, self._fields_plan(parent_type, grouped_field_set))
+            self._object_plans[id(grouped_field_set)] = entry
+        return entry[2]
+
+    def _fields_plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> ObjectPlans | None:
+        plans: ObjectPlans = []
+        for response_name, field_details_list in grouped_field_set.items():
+            node = field_details_list[0].node
+            if node.name.value == _TYPENAME and not node.arguments:
+                plans.append((response_name, TYPENAME, parent_type.name))
+                continue
+            plan = self._field_plan(self.schema.get_field(parent_type, node.name.value), field_details_list)
+            if plan is None:
+                return None
+            plans.append((response_name, *plan))
+        return plans
 
     def execute_fields(
         self,
@@ -126,20 +196,11 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
     ) -> Any:
         plans = self._object_plan(parent_type, grouped_field_set)
         if plans is not None:
-            results = _build(parent_type, source_value, plans)
+            results = _build(source_value, plans)
             if results is not None:
                 return results
         # Not plain, or this object has a value only the ordinary way can report as an error.
         return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)
-
-    def _object_plan(
-        self, parent_type: GraphQLObjectType, grouped_field_set: Any
-    ) -> list[tuple[str, Plan | None]] | None:
-        entry = self._object_plans.get(id(grouped_field_set))
-        if entry is None or entry[0] is not grouped_field_set or entry[1] is not parent_type:
-            entry = (grouped_field_set, parent_type, self._fields_plan(parent_type, grouped_field_set))
-            self._object_plans[id(grouped_field_set)] = entry
-        return entry[2]
 
     def complete_iterable_value(
         self,
@@ -150,29 +211,18 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         items: Any,
         position_context: Any = None,
     ) -> Any:
-        """A list of plain objects (the rows of a §3 table) in one loop; anything else the ordinary way."""
+        """A list of plain objects (a resolver's summary groups) in one loop; anything else the ordinary way."""
         nullable = not isinstance(item_type, GraphQLNonNull)
         object_type = item_type if nullable else item_type.of_type
         if (
             isinstance(items, list)
             and isinstance(object_type, GraphQLObjectType)
-            and object_type.is_type_of is None
             and self.get_stream_usage(field_details_list, path) is None
         ):
             plans = self._subfields_plan(object_type, field_details_list)
             if plans is not None:
-                completed = []
-                for item in items:
-                    if item is None:
-                        if not nullable:
-                            break
-                        completed.append(None)
-                        continue
-                    built = _build(object_type, item, plans)
-                    if built is None:
-                        break
-                    completed.append(built)
-                else:
+                completed = _build_list(items, nullable, plans)
+                if completed is not _MISSING:
                     return completed
         return super().complete_iterable_value(item_type, field_details_list, info, path, items, position_context)
 
@@ -184,72 +234,88 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         path: Any,
         position_context: Any = None,
     ) -> Any:
-        node = field_details_list[0].node
-        field = self.schema.get_field(parent_type, node.name.value)
-        plan = self._leaf_plan(field, node)
+        field = self.schema.get_field(parent_type, field_details_list[0].node.name.value)
+        plan = self._field_plan(field, field_details_list)
         if plan is not None:
-            value = _serialize(source, plan)
+            value = _value(source, *plan)
             if value is not _MISSING:
                 return value
-        elif self.get_stream_usage(field_details_list, path) is None:
-            object_plan = self._object_field_plan(field, field_details_list)
-            if object_plan is not None:
-                value = _object(source, object_plan)
-                if value is not _MISSING:
-                    return value
         return super().execute_field(parent_type, source, field_details_list, path, position_context)
 
 
-def _build(parent_type: GraphQLObjectType, source: Any, plans: list[tuple[str, Any]]) -> dict[str, Any] | None:
+def _build(source: Any, plans: ObjectPlans) -> dict[str, Any] | None:
     """One plain object's response, or None when one of its values needs the ordinary path."""
     results: dict[str, Any] = {}
-    for response_name, plan in plans:
-        if plan is None:
-            results[response_name] = parent_type.name
-            continue
-        if len(plan) == 3:
-            # The commonest values, as in _serialize, without a call per field (a summary reads ~10,000).
+    for response_name, kind, plan in plans:
+        if kind == LEAF:
+            # The commonest values, as in _scalar, without a call per field (a summary reads ~10,000).
             value = getattr(source, plan[0], _MISSING)
-            kind = type(value)
-            if (kind is int and plan[1] is GraphQLInt and _INT_MIN <= value <= _INT_MAX) or (
-                kind is str and plan[1] is GraphQLString
+            value_type = type(value)
+            if (value_type is int and plan[1] is GraphQLInt and _INT_MIN <= value <= _INT_MAX) or (
+                value_type is str and plan[1] is GraphQLString
             ):
                 results[response_name] = value
                 continue
-            value = _serialize(source, plan)
+            value = _scalar(value, plan)
+        elif kind == TYPENAME:
+            value = plan
         else:
-            value = _object(source, plan)
+            value = _value(source, kind, plan)
         if value is _MISSING:
             return None
         results[response_name] = value
     return results
 
 
-def _object(source: Any, plan: ObjectPlan) -> Any:
-    """An object field's response, or ``_MISSING`` when only the ordinary path can say what is wrong."""
-    attribute, object_type, nullable, plans = plan
-    value = getattr(source, attribute, _MISSING)
+def _value(source: Any, kind: int, plan: Any) -> Any:
+    """One plain field's response, or ``_MISSING`` when only the ordinary path can say what is wrong."""
+    if kind == LEAF:
+        return _scalar(getattr(source, plan[0], _MISSING), plan)
+    if kind == COMPUTED:
+        return _scalar(plan[0](source), plan)
+    if kind == TYPENAME:
+        return plan
+    value = plan[0](source)
+    if value is None:
+        return None if plan[2] else _MISSING
+    if value is _MISSING or isinstance(value, Exception):
+        return _MISSING
+    if kind == OBJECT:
+        built = _build(value, plan[3])
+        return _MISSING if built is None else built
+    if not isinstance(value, list):  # other iterables the ordinary way
+        return _MISSING
+    return _build_list(value, plan[3], plan[4])
+
+
+def _build_list(items: list[Any], nullable: bool, plans: ObjectPlans) -> Any:
+    """A list of plain objects' responses, or ``_MISSING``."""
+    completed = []
+    for item in items:
+        if item is None:
+            if not nullable:
+                return _MISSING
+            completed.append(None)
+            continue
+        built = _build(item, plans)
+        if built is None:
+            return _MISSING
+        completed.append(built)
+    return completed
+
+
+def _scalar(value: Any, plan: Source) -> Any:
+    """A scalar field's serialised value, or ``_MISSING`` when only the ordinary path can say what is wrong."""
+    _, scalar, nullable = plan
     if value is None:
         return None if nullable else _MISSING
     if value is _MISSING or isinstance(value, Exception):
         return _MISSING
-    built = _build(object_type, value, plans)
-    return _MISSING if built is None else built
-
-
-def _serialize(source: Any, plan: Plan) -> Any:
-    """The field's serialised value, or ``_MISSING`` when only the ordinary path can say what is wrong."""
-    attribute, scalar, nullable = plan
-    value = getattr(source, attribute, _MISSING)
-    if value is None:
-        return None if nullable else _MISSING
-    if value is _MISSING or isinstance(value, Exception):
-        return _MISSING
-    kind = type(value)
+    value_type = type(value)
     # The built-in scalars' own checks, inlined for the values they pass unchanged.
-    if kind is int and scalar is GraphQLInt and _INT_MIN <= value <= _INT_MAX:
+    if value_type is int and scalar is GraphQLInt and _INT_MIN <= value <= _INT_MAX:
         return value
-    if (kind is str and scalar is GraphQLString) or (kind is bool and scalar is GraphQLBoolean):
+    if (value_type is str and scalar is GraphQLString) or (value_type is bool and scalar is GraphQLBoolean):
         return value
     try:
         serialized = scalar.serialize(value)

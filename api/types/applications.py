@@ -17,10 +17,10 @@ from strawberry.utils.str_converters import to_camel_case
 from api.errors import UserError
 from loaders.canonical import APPLICANT_COLUMNS, APPLICATION_ROWS, ROW_LABELS_2019, ROW_LABELS_2021
 
-_LABELS = {"2019": ROW_LABELS_2019, "2021": ROW_LABELS_2021}
-
-
 ALL_ROW_KEYS = tuple(ROW_LABELS_2021)
+# template → every row key's label: the template's wording, else 2021's (which other templates, and a
+# summary mixing templates, use).
+_ROW_LABELS = {"2019": {**ROW_LABELS_2021, **ROW_LABELS_2019}, "2021": ROW_LABELS_2021}
 # camelCase as Strawberry names the GraphQL fields, so matrix keys read like the rows' fields.
 _ROW_CAMEL = {key: to_camel_case(key) for key in ALL_ROW_KEYS}
 _COLUMN_CAMEL = tuple(to_camel_case(c) for c in APPLICANT_COLUMNS)
@@ -48,20 +48,24 @@ class ApplicationRow:
     @classmethod
     def of(cls, key: str, template: str | None, cells: Sequence[int | None] | None) -> ApplicationRow:
         """A row from its seven values in APPLICANT_COLUMNS order (all null when ``cells`` is None)."""
-        # Filled in place, not through the dataclass __init__: a summary builds thousands of rows, and keyword
-        # arguments took most of the time.
-        row = _new(cls)
-        fields = row.__dict__
-        fields["key"], fields["label"] = key, row_label(key, template)
-        (fields["natural_person"], fields["commercial_enterprise"], fields["research_institution"],
-         fields["public_interest_org"], fields["legal_service_org"], fields["other_org"],
-         fields["total"]) = cells if cells is not None else _EMPTY
-        return row
+        return _row(key, row_label(key, template), cells or _EMPTY)
+
+
+def _row(key: str, label: str, cells: Sequence[int | None]) -> ApplicationRow:
+    # Filled in place, not through the dataclass __init__: a summary builds thousands of rows, and keyword
+    # arguments took most of the time.
+    row = _new(ApplicationRow)
+    fields = row.__dict__
+    fields["key"] = key
+    fields["label"] = label
+    (fields["natural_person"], fields["commercial_enterprise"], fields["research_institution"],
+     fields["public_interest_org"], fields["legal_service_org"], fields["other_org"], fields["total"]) = cells
+    return row
 
 
 def row_label(key: str, template: str | None = "2021") -> str:
     """The printed label of a row key (the 2021 wording when the template lacks it)."""
-    return _LABELS.get(template or "2021", ROW_LABELS_2021).get(key) or ROW_LABELS_2021[key]
+    return _ROW_LABELS.get(template or "2021", ROW_LABELS_2021)[key]
 
 
 @strawberry.type(description="§3: applications received and processed.")
@@ -80,8 +84,8 @@ class Applications:
 
     @strawberry.field(description="Every row of the report's template, in order.")
     def rows(self) -> list[ApplicationRow]:
-        cells, template, of = self.cells, self.template, ApplicationRow.of
-        return [of(key, template, cells.get(key)) for key in self._keys]
+        cells, labels = self.cells, _ROW_LABELS.get(self.template or "2021", ROW_LABELS_2021)
+        return [_row(key, labels[key], cells.get(key) or _EMPTY) for key in self._keys]
 
     @strawberry.field(
         description="The whole table as one JSON value, {rowKey: {naturalPerson: n or null, …, total}}, keys in "

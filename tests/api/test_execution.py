@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 import pytest
 import strawberry
+import strawberry.extensions
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from api.execution import ExecutionContext
 
@@ -171,3 +174,91 @@ async def test_plain_objects_nest_and_errors_keep_their_paths() -> None:
     paths = sorted(e.path for e in result.errors or [])
     assert paths[0] == ["groups", 2, "counts", "place", "name"]
     assert paths[1:] in ([["groups", 3, "counts", "total"], ["groups", 3, "home"]], [["groups", 3, "home"]])
+
+
+class Doubling(strawberry.extensions.FieldExtension):
+    """A field extension changes what a resolver returns: such a field must keep the ordinary path."""
+
+    def resolve(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
+        return next_(source, info, **kwargs) * 2
+
+
+@strawberry.type
+class Sheet:
+    name: str
+
+    @strawberry.field
+    def lines(self) -> list[Row]:  # a self-only resolver: read directly, like Applications.rows
+        return [Row(a=len(self.name), b=self.name), Row(a=0, b=None)]
+
+    @strawberry.field
+    def maybe_lines(self) -> list[Row | None] | None:
+        return None if self.name == "空" else [None, Row(a=1, b="x")]
+
+    @strawberry.field
+    def strict_lines(self) -> list[Row]:
+        return [Row(a=1, b="x"), None]  # type: ignore[list-item]  # a null in a non-null list: an error
+
+    @strawberry.field
+    def width(self) -> int:
+        if self.name == "坏":
+            raise ValueError("no width for 坏")
+        return len(self.name)
+
+    @strawberry.field
+    def named(self, info: strawberry.Info) -> str:  # asks for info: the ordinary path
+        return f"{info.field_name}:{self.name}"
+
+    @strawberry.field
+    async def later(self) -> int:  # async: the ordinary path
+        return 7
+
+    @strawberry.field(extensions=[Doubling()])
+    def doubled(self) -> int:
+        return len(self.name)
+
+
+@strawberry.type
+class Sheets:
+    @strawberry.field
+    def sheets(self) -> list[Sheet]:
+        return [Sheet(name="四川"), Sheet(name="空"), Sheet(name="坏")]
+
+
+SHEET_QUERIES = [
+    "{ sheets { name lines { a b } maybeLines { a } } }",
+    "{ sheets { width lines { b } } }",  # a resolver that raises: its error and path as before
+    "{ sheets { strictLines { a } } }",
+    "{ sheets { named later doubled lines { a } } }",
+    "{ sheets { ... on Sheet { lines { __typename a } } w: width } }",
+]
+
+
+@pytest.mark.parametrize("query", SHEET_QUERIES)
+async def test_self_only_resolvers_answer_as_the_ordinary_path(query: str) -> None:
+    ordinary = await strawberry.Schema(query=Sheets).execute(query)
+    fast = await strawberry.Schema(query=Sheets, execution_context_class=ExecutionContext).execute(query)
+    assert ordinary.data is not None or ordinary.errors
+    assert fast.data == ordinary.data
+    assert [(e.message, e.path) for e in fast.errors or []] == [(e.message, e.path) for e in ordinary.errors or []]
+
+
+async def test_self_only_resolvers_skip_the_ordinary_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lists from a self-only resolver are built by the plain path: graphql-core runs no field of them."""
+    ordinary_fields: list[str] = []
+    base = StrawberryGraphQLCoreExecutionContext.execute_field
+
+    def counting(self: Any, parent_type: Any, source: Any, field_details_list: Any, *args: Any) -> Any:
+        ordinary_fields.append(f"{parent_type.name}.{field_details_list[0].node.name.value}")
+        return base(self, parent_type, source, field_details_list, *args)
+
+    monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "execute_field", counting)
+    schema = strawberry.Schema(query=Sheets, execution_context_class=ExecutionContext)
+    result = await schema.execute("{ sheets { name lines { a b } } }")
+    assert result.errors is None and result.data is not None
+    assert result.data["sheets"][0] == {"name": "四川", "lines": [{"a": 2, "b": "四川"}, {"a": 0, "b": None}]}
+    assert ordinary_fields == []
+    # The same selection with a field that needs info goes the ordinary way for that object's fields.
+    result = await schema.execute("{ sheets { named lines { a } } }")
+    assert result.data is not None and result.data["sheets"][2]["named"] == "named:坏"
+    assert "Sheet.named" in ordinary_fields
