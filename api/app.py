@@ -23,6 +23,7 @@ from api.state import AppState
 from xxgk.settings import Settings
 
 log = logging.getLogger("xxgk.api")
+_YOUNG_THRESHOLD = 20_000
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -49,8 +50,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # the collector, and walking the whole heap after them took a fifth of the server's CPU.
         gc.collect()
         gc.freeze()
-        yield
-        await state.dispose()
+        # A response of thousands of objects also set off ~25 young-generation collections and two or three
+        # older ones, each walking everything the request had built so far: 3-7 ms of a 30 ms summary.
+        # Collecting every 20,000 net allocations instead of every 700 leaves one or two per request.
+        # Reference counting still frees acyclic garbage at once; only cycles wait a little longer.
+        threshold = gc.get_threshold()
+        gc.set_threshold(max(threshold[0], _YOUNG_THRESHOLD), *threshold[1:])
+        try:
+            yield
+        finally:
+            gc.set_threshold(*threshold)
+            await state.dispose()
 
     app = Starlette(
         routes=[Route("/healthz", healthz), Route("/metrics", metrics),
