@@ -50,28 +50,35 @@ _WORK_MEM = "64MB"
 # Filter fields the rollup cannot answer: they select reports by what the rollup does not keep.
 _RAW_ONLY = ("has_inconsistency", "failed_check", "has_issues", "search")
 _ROLLUP_ROWS = tuple(dict.fromkeys(row for row, _, _ in models.ROLLUP_APPLICATION_CELLS))
-# The rollup lists each row's seven columns together, and each §4 group's five results together.
+# Each row's seven columns in APPLICANT_COLUMNS order, each §4 group's five results in REVIEW_RESULTS order.
 assert [(r, c) for r, c, _ in models.ROLLUP_APPLICATION_CELLS] == [(r, c) for r in _ROLLUP_ROWS for c in APPLICANT_COLUMNS]
 assert [(g, r) for g, r, _ in models.ROLLUP_REVIEW_CELLS] == [(g, r) for g in REVIEW_GROUPS for r in REVIEW_RESULTS]
 
 
-# Every cell's sum in one bigint[], in rollup column order. One array column, written once: 190 labelled
-# columns cost more to build, key, send and decode than the aggregation itself.
+# Every cell's sum in two bigint[][] columns: the §3 rows × their seven columns, and
+# the §4 groups × their five results. Two array columns, written once: 190 labelled columns cost more to
+# build, key, send and decode than the aggregation itself, and asyncpg hands back each row's run as a list.
 # The sums add float8, not bigint: SUM(bigint) accumulates in numeric, which took two thirds of the
 # statement. Whole numbers add exactly in float8 while every partial sum stays below 2**53 (9·10**15): no
 # count of applications comes near that.
-_ROLLUP_CELLS = [cell for _, _, cell in models.ROLLUP_APPLICATION_CELLS + models.ROLLUP_REVIEW_CELLS]
+_APPLICATION_RUNS = [[cell for r, _, cell in models.ROLLUP_APPLICATION_CELLS if r == row] for row in _ROLLUP_ROWS]
+_REVIEW_RUNS = [[cell for g, _, cell in models.ROLLUP_REVIEW_CELLS if g == group] for group in REVIEW_GROUPS]
 _COLUMNS = {to_camel_case(column): column for column in APPLICANT_COLUMNS}  # GraphQL field → §3 column
 _GROUPS = {to_camel_case(group): group for group in REVIEW_GROUPS}  # GraphQL field → §4 group
 _RESULTS = {result: result for result in REVIEW_RESULTS}  # GraphQL field → §4 result (the same names)
 
 
 @lru_cache(maxsize=64)
-def _cell_sums(wanted: frozenset[str] | None) -> Any:
-    """The array of sums, null in the place of each cell not ``wanted`` (None: every cell)."""
-    sums = (f'sum(summary_rollup."{cell}"::float8)' if wanted is None or cell in wanted else "NULL"
-            for cell in _ROLLUP_CELLS)
-    return literal_column("ARRAY[{}]::bigint[]".format(", ".join(sums))).label("cells")
+def _cell_sums(wanted: frozenset[str] | None) -> tuple[Any, Any]:
+    """The §3 and §4 arrays of sums, null in the place of each cell not ``wanted`` (None: every cell)."""
+
+    def array(name: str, runs: Sequence[Sequence[str]]) -> Any:
+        sums = ("ARRAY[{}]".format(", ".join(
+            f'sum(summary_rollup."{cell}"::float8)' if wanted is None or cell in wanted else "NULL" for cell in run))
+            for run in runs)
+        return literal_column("ARRAY[{}]::bigint[]".format(", ".join(sums))).label(name)
+
+    return array("cells", _APPLICATION_RUNS), array("reviews", _REVIEW_RUNS)
 
 
 def wanted_cells(fields: Sequence[SelectedField]) -> frozenset[str] | None:
@@ -225,7 +232,7 @@ async def _from_rollup(
             # Zero, not null, over no row: COUNT(*) of the raw path says 0 for an empty ungrouped summary.
             cast(func.coalesce(func.sum(s.reports), 0), BigInteger).label("reports"),
             cast(func.coalesce(func.sum(s.inconsistent_reports), 0), BigInteger).label("inconsistent"),
-            _cell_sums(cells),
+            *_cell_sums(cells),
         )
         .select_from(source)
         .where(s.grain == ("province" if by_province else "region"), *_rollup_conditions(filter))
@@ -240,28 +247,18 @@ async def _from_rollup(
             region.c.parent_code.label("region_parent"),
         ).select_from(grouped.outerjoin(region, region.c.code == grouped.c.province))
         regions = {}
+    # Read by position (the columns above, then the region's): a name costs ten times as much per value.
+    width = len(dimensions)
+    province = dimensions.index(SummaryDimension.PROVINCE) if regions is not None else -1
     sums = {}
     for row in await fetch(sessions, statement):  # a few thousand rollup rows: no work_mem needed
-        if regions is not None and row.region_name is not None:
-            regions[row.province] = Region(code=row.province, name=row.region_name, level=row.region_level,
-                                           parent_code=row.region_parent)
-        values = row.cells
-        sums[_key(dimensions, row)] = _Sums(
-            row.reports,
-            row.inconsistent,
-            {row_key: values[cells] for row_key, cells in _ROW_SLICES},
-            {group: values[cells] for group, cells in _GROUP_SLICES},
-        )
+        if province >= 0 and row[width + 4] is not None and row[province] not in regions:
+            code = row[province]
+            regions[code] = Region(code=code, name=row[width + 4], level=row[width + 5], parent_code=row[width + 6])
+        sums[tuple(row[:width])] = _Sums(row[width], row[width + 1],
+                                         dict(zip(_ROLLUP_ROWS, row[width + 2], strict=True)),
+                                         dict(zip(REVIEW_GROUPS, row[width + 3], strict=True)))
     return await _assemble(sessions, dimensions, sums, regions)
-
-
-def _slices(keys: Sequence[str], width: int, start: int = 0) -> list[tuple[str, slice]]:
-    """Where each key's run of ``width`` values sits in the array of sums."""
-    return [(key, slice(start + i * width, start + (i + 1) * width)) for i, key in enumerate(keys)]
-
-
-_ROW_SLICES = _slices(_ROLLUP_ROWS, len(APPLICANT_COLUMNS))
-_GROUP_SLICES = _slices(REVIEW_GROUPS, len(REVIEW_RESULTS), len(_ROLLUP_ROWS) * len(APPLICANT_COLUMNS))
 
 
 def _rollup_conditions(f: ReportFilter | None) -> list[ColumnElement[bool]]:
