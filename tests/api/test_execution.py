@@ -262,3 +262,32 @@ async def test_self_only_resolvers_skip_the_ordinary_path(monkeypatch: pytest.Mo
     result = await schema.execute("{ sheets { named lines { a } } }")
     assert result.data is not None and result.data["sheets"][2]["named"] == "named:坏"
     assert "Sheet.named" in ordinary_fields
+
+
+REAL_QUERIES = [
+    """{ summary(groupBy: [YEAR, PROVINCE]) { year province { code name level } reports inconsistentReports
+         applications { rows { key label naturalPerson total } row(key: "granted") { total } }
+         reviews { review { upheld total } litigationDirect { total } } } }""",
+    "{ summary(groupBy: [KIND], filter: {hasInconsistency: true}) { kind reports applications { rows { key total } } } }",
+    """{ reports(first: 30) { totalCount edges { cursor node { id year template title
+         agency { name kind region { name parent { name } } dataQuality { passRate } }
+         applications { rows { key label naturalPerson commercialEnterprise otherOrg total } }
+         reviews { review { upheld corrected other pending total } litigationAfterReview { total } }
+         consistency { ok passed failed notCheckable checks(status: "failed") { code status message } }
+         issues { code severity line }
+         proactive { __typename ... on Proactive2021 { licensing { decisions } } ... on Proactive2019 {
+           procurement { items } } }
+         previous { year } } } } }""",
+    """{ regions(level: "province") { totalCount pageInfo { hasNextPage } edges { node { code name level
+         children { code name } } } } years { year template reportCount } }""",
+]
+
+
+@pytest.mark.parametrize("query", REAL_QUERIES)
+async def test_the_real_schema_answers_the_same_without_the_plain_path(api, monkeypatch, query: str) -> None:
+    """Over the loaded test database: the same body with the plain path as with graphql-core's own."""
+    fast = await api.post(query)
+    assert fast.get("data") and not fast.get("errors"), fast
+    for name in ("execute_field", "execute_fields", "complete_iterable_value"):
+        monkeypatch.setattr(ExecutionContext, name, getattr(StrawberryGraphQLCoreExecutionContext, name))
+    assert await api.post(query) == fast
