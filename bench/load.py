@@ -2,9 +2,13 @@
 
     .venv/bin/python bench/load.py --n 100000 [--jobs 2]
 
-Uses a fresh database on the embedded server (or on DATABASE_URL's server), prints reports/s and the
-peak RSS of the loading process and of its worker processes. Targets: 100,000 reports ≤ 2 minutes,
-RSS < 500 MB.
+Uses a fresh database on the embedded server (or on DATABASE_URL's server), prints reports/s, the CPU
+time per report of the loading process, its parser workers and (embedded server only) PostgreSQL, read
+from /proc, and the peak RSS of the loading process and of its worker processes. Targets: 100,000
+reports ≤ 2 minutes, RSS < 500 MB.
+
+CPU time per report says where the time goes and is steadier than elapsed time on a shared machine: on
+N cores a load cannot take less than (total CPU per report × reports / N).
 """
 
 from __future__ import annotations
@@ -44,6 +48,40 @@ def write_corpus(folder: Path, n: int) -> None:
         (folder / f"{i:06d}.txt").write_text(render(report, LAYOUTS[i % 4], rng_seed=i), encoding="utf-8")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and of its children it has waited for, from /proc; 0 if gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_seconds(root: int, *, include_root: bool = True) -> float:
+    """CPU time of ``root`` and every live descendant, each with the children it has waited for."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    tree, frontier = set(), [root]
+    while frontier:
+        pid = frontier.pop()
+        tree.add(pid)
+        frontier += [child for child, parent in parents.items() if parent == pid and child not in tree]
+    if not include_root:
+        tree.discard(root)
+    return sum(cpu_seconds(pid) for pid in tree)
+
+
+def postgres_pid() -> int | None:
+    """The embedded server's postmaster, whose CPU can be read; None for DATABASE_URL's server."""
+    if os.environ.get("DATABASE_URL"):
+        return None
+    return embedded.status(ROOT / ".xxgk" / "pgdata").pid
+
+
 async def fresh_database() -> tuple[str, str]:
     if os.environ.get("DATABASE_URL"):
         server = async_url(os.environ["DATABASE_URL"])
@@ -76,15 +114,27 @@ def main() -> None:
         admin, url = asyncio.run(fresh_database())
         upgrade(url)
         files = expand([tmp])
+        server = postgres_pid()
+        before = (time.process_time(), tree_cpu_seconds(os.getpid(), include_root=False),
+                  tree_cpu_seconds(server) if server else 0.0)
         t0 = time.perf_counter()
         summary = asyncio.run(load(url, files, jobs=args.jobs))
         elapsed = time.perf_counter() - t0
+        # The parser workers have exited; the forkserver that started them has waited for them.
+        after = (time.process_time(), tree_cpu_seconds(os.getpid(), include_root=False),
+                 tree_cpu_seconds(server) if server else 0.0)
         if not args.keep:
             asyncio.run(drop(admin, url))
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"loaded {summary.counts['loaded']} (failed {summary.failed}) in {elapsed:.1f} s: "
           f"{args.n / elapsed:,.0f} reports/s with {args.jobs} parser processes")
+    loader, workers, postgres = ((b - a) * 1000 / args.n for a, b in zip(before, after, strict=True))
+    cpus = os.cpu_count() or 1
+    print(f"CPU per report: loader {loader:.2f} ms, parser workers {workers:.2f} ms"
+          + (f", PostgreSQL {postgres:.2f} ms" if server else " (PostgreSQL not measured: not the embedded server)")
+          + f"; total {loader + workers + postgres:.2f} ms, against {elapsed * cpus * 1000 / args.n:.2f} ms "
+          f"of {cpus} cores' time per report")
     print(f"peak RSS: loader {own:.0f} MB, largest worker {kids:.0f} MB")
     if summary.failures:
         print("first failures:", *summary.failures[:5], sep="\n  ")
