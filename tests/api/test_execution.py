@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import strawberry
 import strawberry.extensions
+import strawberry.permission
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from api.execution import ExecutionContext
@@ -183,9 +184,22 @@ class Doubling(strawberry.extensions.FieldExtension):
         return next_(source, info, **kwargs) * 2
 
 
+class Deny(strawberry.permission.BasePermission):
+    """A permission check must never be skipped by the plain path."""
+
+    message = "not allowed"
+
+    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+        return False
+
+
 @strawberry.type
 class Sheet:
     name: str
+
+    @strawberry.field(permission_classes=[Deny])
+    def secret(self) -> str | None:
+        return "秘密"
 
     @strawberry.field
     def lines(self) -> list[Row]:  # a self-only resolver: read directly, like Applications.rows
@@ -230,6 +244,7 @@ SHEET_QUERIES = [
     "{ sheets { width lines { b } } }",  # a resolver that raises: its error and path as before
     "{ sheets { strictLines { a } } }",
     "{ sheets { named later doubled lines { a } } }",
+    "{ sheets { secret name } }",
     "{ sheets { ... on Sheet { lines { __typename a } } w: width } }",
 ]
 
@@ -291,3 +306,10 @@ async def test_the_real_schema_answers_the_same_without_the_plain_path(api, monk
     for name in ("execute_field", "execute_fields", "complete_iterable_value"):
         monkeypatch.setattr(ExecutionContext, name, getattr(StrawberryGraphQLCoreExecutionContext, name))
     assert await api.post(query) == fast
+
+
+async def test_a_permission_is_checked_on_the_plain_path_too() -> None:
+    schema = strawberry.Schema(query=Sheets, execution_context_class=ExecutionContext)
+    result = await schema.execute("{ sheets { secret name } }")
+    assert result.data is not None and [s["secret"] for s in result.data["sheets"]] == [None, None, None]
+    assert [e.message for e in result.errors or []] == ["not allowed"] * 3
