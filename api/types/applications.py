@@ -65,7 +65,12 @@ def _row(key: str, label: str, cells: Sequence[int | None]) -> ApplicationRow:
 
 def row_label(key: str, template: str | None = "2021") -> str:
     """The printed label of a row key (the 2021 wording when the template lacks it)."""
-    return _ROW_LABELS.get(template or "2021", ROW_LABELS_2021)[key]
+    return _labels(template)[key]
+
+
+def _labels(template: str | None) -> Mapping[str, str]:
+    """Every row key's label under ``template`` (None or an unknown template: 2021's)."""
+    return _ROW_LABELS.get(template or "2021", ROW_LABELS_2021)
 
 
 @strawberry.type(description="§3: applications received and processed.")
@@ -84,7 +89,7 @@ class Applications:
 
     @strawberry.field(description="Every row of the report's template, in order.")
     def rows(self) -> list[ApplicationRow]:
-        cells, labels = self.cells, _ROW_LABELS.get(self.template or "2021", ROW_LABELS_2021)
+        cells, labels = self.cells, _labels(self.template)
         return [_row(key, labels[key], cells.get(key) or _EMPTY) for key in self._keys]
 
     @strawberry.field(
