@@ -48,23 +48,26 @@ def write_corpus(folder: Path, n: int) -> None:
         (folder / f"{i:06d}.txt").write_text(render(report, LAYOUTS[i % 4], rng_seed=i), encoding="utf-8")
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) of a process and of its children it has waited for, from /proc; 0 if gone."""
+def stat_fields(pid: int | str) -> list[str]:
+    """The fields of /proc/PID/stat after the command name (state, ppid, …); empty if the process is gone."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
-        return 0.0
-    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+        return []
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and of its children it has waited for; 0 if gone."""
+    return sum(int(f) for f in stat_fields(pid)[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 def tree_cpu_seconds(root: int, *, include_root: bool = True) -> float:
     """CPU time of ``root`` and every live descendant, each with the children it has waited for."""
     parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
+    for entry in Path("/proc").glob("[0-9]*"):
+        fields = stat_fields(entry.name)
+        if fields:
+            parents[int(entry.name)] = int(fields[1])
     tree, frontier = set(), [root]
     while frontier:
         pid = frontier.pop()
