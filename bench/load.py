@@ -1,6 +1,6 @@
 """Ingestion benchmark: N synthetic reports rendered as text files in the four seed layouts, then loaded.
 
-    .venv/bin/python bench/load.py --n 100000 [--jobs 2]
+    .venv/bin/python bench/load.py --n 100000 [--jobs 2] [--again]
 
 Uses a fresh database on the embedded server (or on DATABASE_URL's server), prints reports/s, the CPU
 time per report of the loading process, its parser workers and (embedded server only) PostgreSQL, read
@@ -109,6 +109,8 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=10_000)
     ap.add_argument("--jobs", type=int, default=os.cpu_count())
     ap.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    ap.add_argument("--again", action="store_true",
+                    help="then load the same folder a second time (every document unchanged) and time that too")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="xxgk-bench-") as tmp:
         t0 = time.perf_counter()
@@ -126,6 +128,10 @@ def main() -> None:
         # The parser workers have exited; the forkserver that started them has waited for them.
         after = (time.process_time(), tree_cpu_seconds(os.getpid(), include_root=False),
                  tree_cpu_seconds(server) if server else 0.0)
+        again = None
+        if args.again:
+            t0 = time.perf_counter()
+            again = (asyncio.run(load(url, files, jobs=args.jobs)), time.perf_counter() - t0)
         if not args.keep:
             asyncio.run(drop(admin, url))
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -139,6 +145,9 @@ def main() -> None:
           + f"; total {loader + workers + postgres:.2f} ms, against {elapsed * cpus * 1000 / args.n:.2f} ms "
           f"of {cpus} cores' time per report")
     print(f"peak RSS: loader {own:.0f} MB, largest worker {kids:.0f} MB")
+    if again:
+        print(f"loaded again: {again[0].counts['unchanged']} unchanged in {again[1]:.1f} s "
+              f"({args.n / again[1]:,.0f} reports/s)")
     if summary.failures:
         print("first failures:", *summary.failures[:5], sep="\n  ")
 

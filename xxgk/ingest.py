@@ -1,7 +1,9 @@
 """``xxgk load``: documents → rows, parsed in worker processes and written in batches.
 
 Memory stays flat: paths are processed in windows, and only two windows of parsed reports are held at
-once (one being written while the workers parse the next).
+once (one being written while the workers parse the next). A window's documents are hashed first, and
+those already stored (same SHA-256) are counted ``unchanged`` without being parsed, so loading a folder
+again costs little more than reading it.
 """
 
 from __future__ import annotations
@@ -9,11 +11,12 @@ from __future__ import annotations
 import asyncio
 import csv
 import glob
+import hashlib
 import multiprocessing
 import os
 import sys
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -106,6 +109,38 @@ def _windows(jobs: list[tuple[str, Overrides]]) -> Iterator[list[tuple[str, Over
         yield jobs[start:start + WINDOW]
 
 
+def file_sha256(path: str) -> str | None:
+    """The SHA-256 of a file's bytes, read in chunks; ``None`` when it cannot be read (its worker says why)."""
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def _hashes(window: list[tuple[str, Overrides]]) -> list[str | None]:
+    return [file_sha256(path) for path, _ in window]
+
+
+async def _new_windows(conn: asyncpg.Connection, work: list[tuple[str, Overrides]], summary: LoadSummary,
+                       progress) -> AsyncIterator[list[tuple[str, Overrides]]]:
+    """The windows less the documents already stored, which are counted ``unchanged`` here.
+
+    Only a shortcut: the writer checks the hashes again, for documents stored while this one parsed.
+    """
+    for window in _windows(work):
+        hashes = await asyncio.to_thread(_hashes, window)
+        stored = {r["sha256"] for r in await conn.fetch(
+            "SELECT sha256 FROM report WHERE sha256 = ANY($1::text[])", [h for h in hashes if h])}
+        fresh = [job for job, sha in zip(window, hashes, strict=True) if sha is None or sha not in stored]
+        if skipped := len(window) - len(fresh):
+            summary.counts["unchanged"] += skipped
+            if progress:
+                progress(skipped)
+        if fresh:
+            yield fresh
+
+
 async def ensure_migrated(url: str) -> None:
     conn = await asyncpg.connect(dsn(url))
     try:
@@ -137,19 +172,19 @@ async def load(url: str, files: list[Path], *, manifest: dict[Path, Overrides] |
     conn = await asyncpg.connect(dsn(url))
     ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
     try:
+        windows = _new_windows(conn, work, summary, progress)
         if jobs == 1 or len(work) < 20:
-            for window in _windows(work):
+            async for window in windows:
                 await _write(conn, [_prepare_job(j) for j in window], summary, progress)
         else:
             # ProcessPoolExecutor rather than multiprocessing.Pool: the Pool's worker-handler thread spins
             # while results wait in its queue, which cost the writer half a millisecond of CPU per report.
             with ProcessPoolExecutor(jobs, mp_context=ctx) as pool:
-                windows = _windows(work)
-                first = next(windows, None)
+                first = await anext(windows, None)
                 pending = pool.map(_prepare_job, first, chunksize=16) if first else None
                 while pending is not None:
+                    nxt = await anext(windows, None)  # hashed while the workers parse this window
                     done = await asyncio.to_thread(list, pending)
-                    nxt = next(windows, None)
                     # The next window parses while this one is written.
                     pending = pool.map(_prepare_job, nxt, chunksize=16) if nxt else None
                     await _write(conn, done, summary, progress)

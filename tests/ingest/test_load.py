@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import asyncpg
@@ -75,6 +76,28 @@ def test_loading_twice_reports_unchanged(db_url):
     again = xxgk("load", str(FIXTURES), url=db_url)
     assert again.returncode == 0
     assert "loaded 0, unchanged 5, replaced 0, failed 0" in again.stdout
+    assert sql(db_url, "SELECT count(*) FROM report")[0][0] == 5
+
+
+def test_documents_already_stored_are_counted_unchanged_without_being_parsed(db_url, tmp_path, monkeypatch):
+    from xxgk import ingest
+
+    for seed in SEEDS:
+        shutil.copy(seed, tmp_path / seed.name)
+    files = ingest.expand([str(tmp_path)])
+    assert asyncio.run(ingest.load(db_url, files, jobs=1)).counts == Counter(loaded=5)
+    changed = files[2]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    parsed: list[str] = []
+    parse = ingest._prepare_job
+    monkeypatch.setattr(ingest, "_prepare_job", lambda job: parsed.append(job[0]) or parse(job))
+    progress: list[int] = []
+
+    again = asyncio.run(ingest.load(db_url, files, jobs=1, progress=progress.append))
+
+    assert parsed == [str(changed)]  # the four untouched documents were only hashed
+    assert again.counts == Counter(unchanged=4, replaced=1)
+    assert sum(progress) == 5
     assert sql(db_url, "SELECT count(*) FROM report")[0][0] == 5
 
 
