@@ -186,7 +186,7 @@ def load(
     Exit code 0 when everything loaded, 1 when any document failed, 2 for a usage error.
     """
     from loaders.pipeline import Overrides
-    from xxgk.ingest import UsageError, expand, read_manifest
+    from xxgk.ingest import LoadSummary, UsageError, expand, read_manifest
     from xxgk.ingest import load as run_load
 
     try:
@@ -198,28 +198,36 @@ def load(
         raise fail(f"--year {year} is not a report year", 2)
     cfg = settings()
     url = database_url(cfg, quiet=quiet)
-    summary = run_db(lambda: _load_with_progress(run_load, url, files, rows, Overrides(agency=agency, year=year),
-                                                jobs, quiet), url)
+    summary = LoadSummary()
+    try:
+        run_db(lambda: _load_with_progress(run_load, url, files, rows, Overrides(agency=agency, year=year),
+                                           jobs, quiet, summary), url)
+    except KeyboardInterrupt:
+        # Every batch that committed is stored whole; the one being written was rolled back.
+        _print_load_summary(summary)
+        typer.echo("interrupted: the reports counted above are stored; run the same command again to load the "
+                   "rest (documents already stored are skipped)", err=True)
+        raise typer.Exit(130) from None
     if not quiet:
         _print_load_summary(summary)
     if summary.failed:
         raise typer.Exit(1)
 
 
-async def _load_with_progress(run_load, url, files, rows, overrides, jobs, quiet):
+async def _load_with_progress(run_load, url, files, rows, overrides, jobs, quiet, summary):
     from xxgk.ingest import UsageError
 
     show = not quiet and sys.stderr.isatty()
     try:
         if not show:
-            return await run_load(url, files, manifest=rows, overrides=overrides, jobs=jobs)
+            return await run_load(url, files, manifest=rows, overrides=overrides, jobs=jobs, summary=summary)
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         with Progress(TextColumn("loading"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                       transient=True) as bar:
             task = bar.add_task("load", total=len(files))
             return await run_load(url, files, manifest=rows, overrides=overrides, jobs=jobs,
-                                  progress=lambda n: bar.advance(task, n))
+                                  progress=lambda n: bar.advance(task, n), summary=summary)
     except UsageError as exc:
         raise fail(str(exc), 2) from None
 

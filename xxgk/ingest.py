@@ -14,6 +14,7 @@ import glob
 import hashlib
 import multiprocessing
 import os
+import signal
 import sys
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator, Sequence
@@ -104,6 +105,11 @@ def _prepare_job(job: tuple[str, Overrides]) -> Prepared:
     return prepare(job[0], job[1])
 
 
+def _leave_interrupts_to_the_loader() -> None:
+    """Parser workers ignore Ctrl-C: the loader stops them, rolls back its open batch and says what was stored."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _windows(jobs: list[tuple[str, Overrides]]) -> Iterator[list[tuple[str, Overrides]]]:
     for start in range(0, len(jobs), WINDOW):
         yield jobs[start:start + WINDOW]
@@ -161,13 +167,18 @@ async def ensure_migrated(url: str) -> None:
 
 
 async def load(url: str, files: list[Path], *, manifest: dict[Path, Overrides] | None = None,
-               overrides: Overrides | None = None, jobs: int | None = None, progress=None) -> LoadSummary:
-    """Load ``files``; ``progress(n)`` is called as documents are done."""
+               overrides: Overrides | None = None, jobs: int | None = None, progress=None,
+               summary: LoadSummary | None = None) -> LoadSummary:
+    """Load ``files``; ``progress(n)`` is called as documents are done.
+
+    Counts go into ``summary`` (a new one if not given) as batches commit, so a caller that is interrupted
+    still knows what was stored.
+    """
     await ensure_migrated(url)
     manifest = manifest or {}
     base = overrides or Overrides()
     work = [(str(f), _merge(manifest.get(f.resolve()), base)) for f in files]
-    summary = LoadSummary()
+    summary = summary if summary is not None else LoadSummary()
     jobs = max(1, jobs or os.cpu_count() or 1)
     conn = await asyncpg.connect(dsn(url))
     ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
@@ -179,15 +190,19 @@ async def load(url: str, files: list[Path], *, manifest: dict[Path, Overrides] |
         else:
             # ProcessPoolExecutor rather than multiprocessing.Pool: the Pool's worker-handler thread spins
             # while results wait in its queue, which cost the writer half a millisecond of CPU per report.
-            with ProcessPoolExecutor(jobs, mp_context=ctx) as pool:
-                first = await anext(windows, None)
-                pending = pool.map(_prepare_job, first, chunksize=16) if first else None
-                while pending is not None:
-                    nxt = await anext(windows, None)  # hashed while the workers parse this window
-                    done = await asyncio.to_thread(list, pending)
-                    # The next window parses while this one is written.
-                    pending = pool.map(_prepare_job, nxt, chunksize=16) if nxt else None
-                    await _write(conn, done, summary, progress)
+            with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_leave_interrupts_to_the_loader) as pool:
+                try:
+                    first = await anext(windows, None)
+                    pending = pool.map(_prepare_job, first, chunksize=16) if first else None
+                    while pending is not None:
+                        nxt = await anext(windows, None)  # hashed while the workers parse this window
+                        done = await asyncio.to_thread(list, pending)
+                        # The next window parses while this one is written.
+                        pending = pool.map(_prepare_job, nxt, chunksize=16) if nxt else None
+                        await _write(conn, done, summary, progress)
+                except BaseException:  # Ctrl-C (a cancelled task) or a lost database: drop the queued documents
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    raise
     finally:
         await conn.close()
     return summary

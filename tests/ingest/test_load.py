@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import asyncpg
@@ -205,6 +209,46 @@ def test_many_documents_load_through_the_worker_processes_as_they_would_one_by_o
 
     again = xxgk("load", "--jobs", "2", str(tmp_path), url=db_url)
     assert "unchanged 23" in again.stdout, again.stdout
+
+
+def test_ctrl_c_stops_a_load_in_one_line_and_the_next_run_loads_the_rest(db_url, tmp_path):
+    from loaders.synthetic import generate, render
+
+    n = 2000  # two windows: the first batch commits while most documents are still to do
+    for i in range(n):
+        report = generate(i, agency_name=f"第{i}中断镇", region_hint="宣汉县")
+        (tmp_path / f"{i:04d}.txt").write_text(render(report, "docx_tsv", rng_seed=i), encoding="utf-8")
+    load = subprocess.Popen(
+        [sys.executable, "-m", "xxgk", "load", "--jobs", "2", str(tmp_path)], stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, env={**os.environ, "DATABASE_URL": db_url}, start_new_session=True,
+        # A shell that started this run in the background may have left Ctrl-C ignored; a terminal would not.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 120
+    while sql(db_url, "SELECT count(*) FROM report")[0][0] == 0:
+        assert load.poll() is None and time.monotonic() < deadline, load.communicate()
+        time.sleep(0.1)
+
+    os.killpg(load.pid, signal.SIGINT)  # as Ctrl-C in a terminal: the loader and its parser workers
+    out, err = load.communicate(timeout=120)
+
+    assert load.returncode == 130
+    assert err.strip().startswith("interrupted:") and len(err.strip().splitlines()) == 1, err  # no traceback
+    stored = sql(db_url, "SELECT count(*) FROM report")[0][0]
+    assert 0 < stored < n
+    assert f"loaded {stored}, " in out  # what it says is what is stored: the open batch was rolled back
+    assert sql(db_url, "SELECT count(*) FROM report r WHERE NOT EXISTS "
+                       "(SELECT 1 FROM application_outcome o WHERE o.report_id = r.id)")[0][0] == 0
+    again = xxgk("load", str(tmp_path), url=db_url)
+    assert f"loaded {n - stored}, unchanged {stored}, replaced 0, failed 0" in again.stdout, again.stdout
+
+
+def test_parser_workers_leave_ctrl_c_to_the_loader():
+    """A worker waiting for work when Ctrl-C comes would otherwise print a KeyboardInterrupt traceback."""
+    from xxgk.ingest import _leave_interrupts_to_the_loader
+
+    ctx = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(1, mp_context=ctx, initializer=_leave_interrupts_to_the_loader) as pool:
+        assert pool.submit(signal.getsignal, signal.SIGINT).result() == signal.SIG_IGN
 
 
 def test_an_older_schema_is_a_usage_error_that_says_to_migrate(db_url):
