@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -183,7 +184,8 @@ def load(
 
     A document already loaded (same SHA-256) is `unchanged`; a new document for the same agency and year
     `replaces` the old report. Each report is all-or-nothing; failures are recorded and the batch goes on.
-    Exit code 0 when everything loaded, 1 when any document failed, 2 for a usage error.
+    Exit code 0 when everything loaded, 1 when any document failed, 2 for a usage error, 130 when
+    interrupted (committed batches stay; the summary says what is stored).
     """
     from loaders.pipeline import Overrides
     from xxgk.ingest import LoadSummary, UsageError, expand, read_manifest
@@ -199,17 +201,18 @@ def load(
     cfg = settings()
     url = database_url(cfg, quiet=quiet)
     summary = LoadSummary()
+    started = time.perf_counter()
     try:
         run_db(lambda: _load_with_progress(run_load, url, files, rows, Overrides(agency=agency, year=year),
                                            jobs, quiet, summary), url)
     except KeyboardInterrupt:
         # Every batch that committed is stored whole; the one being written was rolled back.
-        _print_load_summary(summary)
+        _print_load_summary(summary, time.perf_counter() - started)
         typer.echo("interrupted: the reports counted above are stored; run the same command again to load the "
                    "rest (documents already stored are skipped)", err=True)
         raise typer.Exit(130) from None
     if not quiet:
-        _print_load_summary(summary)
+        _print_load_summary(summary, time.perf_counter() - started)
     if summary.failed:
         raise typer.Exit(1)
 
@@ -232,13 +235,15 @@ async def _load_with_progress(run_load, url, files, rows, overrides, jobs, quiet
         raise fail(str(exc), 2) from None
 
 
-def _print_load_summary(summary) -> None:
+def _print_load_summary(summary, elapsed: float) -> None:
     c = summary.counts
     for path, reason in summary.failures:
         typer.echo(f"failed: {path}: {reason}", err=True)
     issues = ", ".join(f"{n} {sev}" for sev, n in sorted(summary.issues.items())) or "none"
+    done = sum(c.values())
+    rate = f", {done / elapsed:,.0f} documents/s" if done and elapsed >= 1 else ""
     typer.echo(f"loaded {c['loaded']}, unchanged {c['unchanged']}, replaced {c['replaced']}, failed {c['failed']}"
-               f"; parse issues: {issues}")
+               f"; parse issues: {issues}; {elapsed:.1f} s{rate}")
 
 
 # --- demo / check ------------------------------------------------------------------------------------------
