@@ -31,7 +31,9 @@ from loaders.pipeline import Overrides, Prepared, prepare
 from loaders.readers import SUFFIXES
 
 WINDOW = 1000
-BATCH = 500
+# Reports per transaction. The rollup is updated once per transaction, so fewer, larger ones cost less:
+# 1,000 took 0.1 ms less CPU per report than 500 (loader and server, paired runs).
+BATCH = 1000
 
 
 class UsageError(ValueError):

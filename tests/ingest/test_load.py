@@ -214,7 +214,7 @@ def test_many_documents_load_through_the_worker_processes_as_they_would_one_by_o
 def test_ctrl_c_stops_a_load_in_one_line_and_the_next_run_loads_the_rest(db_url, tmp_path):
     from loaders.synthetic import generate, render
 
-    n = 2000  # two windows: the first batch commits while most documents are still to do
+    n = 3000  # three windows: the first commits while most documents are still to do
     for i in range(n):
         report = generate(i, agency_name=f"第{i}中断镇", region_hint="宣汉县")
         (tmp_path / f"{i:04d}.txt").write_text(render(report, "docx_tsv", rng_seed=i), encoding="utf-8")
