@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import cn2an
-
 from loaders.canonical import Report
 
 from .result import CheckResult
@@ -81,6 +79,8 @@ def applications_received(report: Report) -> CheckResult:
 def _to_int(number: str) -> int | None:
     if number[0].isdigit():
         return int(number.replace(",", ""))
+    import cn2an  # here, not at the top: importing it compiles its patterns (0.3 s), and few reports need it
+
     try:
         return int(cn2an.cn2an(number, "normal"))
     except ValueError:  # a run of numeral characters that is not a number, e.g. 一一
