@@ -34,7 +34,7 @@ from db.engine import async_url  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 from db.writer import dsn  # noqa: E402
 from loaders.synthetic import generate, render  # noqa: E402
-from xxgk.ingest import expand, load  # noqa: E402
+from xxgk.ingest import find_documents, load  # noqa: E402
 
 LAYOUTS = ("docx_tsv", "html_lines", "docx_cells", "ocr_markdown")
 
@@ -118,7 +118,7 @@ def main() -> None:
         print(f"generated {args.n} documents in {time.perf_counter() - t0:.1f} s")
         admin, url = asyncio.run(fresh_database())
         upgrade(url)
-        files = expand([tmp])
+        files = find_documents([tmp])
         server = postgres_pid()
         before = (time.process_time(), tree_cpu_seconds(os.getpid(), include_root=False),
                   tree_cpu_seconds(server) if server else 0.0)

@@ -188,11 +188,11 @@ def load(
     interrupted (committed batches stay; the summary says what is stored).
     """
     from loaders.pipeline import Overrides
-    from xxgk.ingest import LoadSummary, UsageError, expand, read_manifest
+    from xxgk.ingest import LoadSummary, UsageError, find_documents, read_manifest
     from xxgk.ingest import load as run_load
 
     try:
-        files = expand(paths)
+        files = find_documents(paths)
         rows = read_manifest(manifest) if manifest else None
     except UsageError as exc:
         raise fail(str(exc), 2) from None
@@ -211,6 +211,8 @@ def load(
         typer.echo("interrupted: the reports counted above are stored; run the same command again to load the "
                    "rest (documents already stored are skipped)", err=True)
         raise typer.Exit(130) from None
+    for folder, why in files.unreadable.items():
+        typer.echo(f"warning: folder not read: {folder}: {why}", err=True)
     if not quiet:
         _print_load_summary(summary, time.perf_counter() - started)
     if summary.failed:
@@ -228,7 +230,7 @@ async def _load_with_progress(run_load, url, files, rows, overrides, jobs, quiet
 
         with Progress(TextColumn("loading"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                       transient=True) as bar:
-            task = bar.add_task("load", total=len(files))
+            task = bar.add_task("load", total=files.count())
             return await run_load(url, files, manifest=rows, overrides=overrides, jobs=jobs,
                                   progress=lambda n: bar.advance(task, n), summary=summary)
     except UsageError as exc:

@@ -17,10 +17,11 @@ import os
 import signal
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain, islice
 from pathlib import Path
 
 import asyncpg
@@ -34,6 +35,9 @@ WINDOW = 1000
 # Reports per transaction. The rollup is updated once per transaction, so fewer, larger ones cost less:
 # 1,000 took 0.1 ms less CPU per report than 500 (loader and server, paired runs).
 BATCH = 1000
+
+
+Job = tuple[str, Overrides]  # a document's path and what overrides its text
 
 
 class UsageError(ValueError):
@@ -51,25 +55,72 @@ class LoadSummary:
         return self.counts["failed"]
 
 
-def expand(paths: Sequence[str]) -> list[Path]:
-    """Files, directories (recursive, supported extensions only) and globs, in a stable order, de-duplicated."""
-    found: dict[Path, None] = {}
+@dataclass(frozen=True, slots=True)
+class Documents:
+    """The documents that command-line paths name, found as they are read: a folder is walked one
+    sub-folder at a time, so memory stays flat however many files it holds.
+
+    Files, folders (recursive, supported extensions only) and globs; a stable order (each folder's files
+    by name, then its sub-folders by name); a file named twice is loaded once. A folder that cannot be
+    read is skipped and noted in ``unreadable``.
+    """
+
+    paths: tuple[str, ...]
+    unreadable: dict[str, str] = field(default_factory=dict, compare=False)  # folder → why
+
+    def __iter__(self) -> Iterator[Path]:
+        # Only several arguments can name a file twice; one folder needs no memory of what it gave.
+        seen: set[str] | None = set() if len(self.paths) > 1 else None
+        for raw in self.paths:
+            for path in _documents_of(raw, self.unreadable):
+                if seen is None:
+                    yield Path(path)
+                elif path not in seen:
+                    seen.add(path)
+                    yield Path(path)
+
+    def count(self) -> int:
+        """How many there are, walking the folders once without keeping what is found."""
+        return sum(1 for _ in self)
+
+
+def find_documents(paths: Sequence[str]) -> Documents:
+    """The documents of ``paths``; a path that names nothing is a :class:`UsageError`, raised here."""
     for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in SUFFIXES:
-                    found[f] = None
-        elif p.is_file():
-            found[p] = None
-        elif glob.has_magic(raw):
-            matches = sorted(Path(m) for m in glob.glob(raw, recursive=True) if Path(m).is_file())
-            if not matches:
-                raise UsageError(f"no files match {raw}")
-            found.update(dict.fromkeys(matches))
-        else:
+        if not (os.path.exists(raw) or glob.has_magic(raw)):
             raise UsageError(f"no such file or directory: {raw}")
-    return list(found)
+        if not os.path.exists(raw) and next(_documents_of(raw, {}), None) is None:
+            raise UsageError(f"no files match {raw}")
+    return Documents(tuple(paths))
+
+
+def _documents_of(raw: str, unreadable: dict[str, str]) -> Iterator[str]:
+    if os.path.isdir(raw):
+        yield from _walk(raw, unreadable)
+    elif os.path.isfile(raw):
+        yield raw
+    elif glob.has_magic(raw):
+        yield from sorted(m for m in glob.iglob(raw, recursive=True) if os.path.isfile(m))
+
+
+def _walk(folder: str, unreadable: dict[str, str]) -> Iterator[str]:
+    """The supported files under ``folder``: its own by name, then each sub-folder's (symlinked folders skipped)."""
+    files, folders = [], []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.name)
+                elif os.path.splitext(entry.name)[1].lower() in SUFFIXES and entry.is_file():
+                    files.append(entry.name)
+    except OSError as exc:  # unreadable, or gone since its parent was listed
+        unreadable[folder] = exc.strerror or type(exc).__name__
+        return
+    for name in sorted(files):
+        yield os.path.join(folder, name)
+    del files
+    for name in sorted(folders):
+        yield from _walk(os.path.join(folder, name), unreadable)
 
 
 def read_manifest(path: Path) -> dict[Path, Overrides]:
@@ -112,9 +163,10 @@ def _leave_interrupts_to_the_loader() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _windows(jobs: list[tuple[str, Overrides]]) -> Iterator[list[tuple[str, Overrides]]]:
-    for start in range(0, len(jobs), WINDOW):
-        yield jobs[start:start + WINDOW]
+def _windows(jobs: Iterable[Job]) -> Iterator[list[Job]]:
+    rest = iter(jobs)
+    while window := list(islice(rest, WINDOW)):
+        yield window
 
 
 def file_sha256(path: str) -> str | None:
@@ -126,17 +178,17 @@ def file_sha256(path: str) -> str | None:
         return None
 
 
-def _hashes(window: list[tuple[str, Overrides]]) -> list[str | None]:
+def _hashes(window: list[Job]) -> list[str | None]:
     return [file_sha256(path) for path, _ in window]
 
 
-async def _new_windows(conn: asyncpg.Connection, work: list[tuple[str, Overrides]], summary: LoadSummary,
-                       progress) -> AsyncIterator[list[tuple[str, Overrides]]]:
+async def _new_windows(conn: asyncpg.Connection, windows: Iterable[list[Job]], summary: LoadSummary,
+                       progress) -> AsyncIterator[list[Job]]:
     """The windows less the documents already stored, which are counted ``unchanged`` here.
 
     Only a shortcut: the writer checks the hashes again, for documents stored while this one parsed.
     """
-    for window in _windows(work):
+    for window in windows:
         hashes = await asyncio.to_thread(_hashes, window)
         stored = {r["sha256"] for r in await conn.fetch(
             "SELECT sha256 FROM report WHERE sha256 = ANY($1::text[])", [h for h in hashes if h])}
@@ -168,7 +220,7 @@ async def ensure_migrated(url: str) -> None:
                          "run `xxgk migrate` first")
 
 
-async def load(url: str, files: list[Path], *, manifest: dict[Path, Overrides] | None = None,
+async def load(url: str, files: Iterable[Path], *, manifest: dict[Path, Overrides] | None = None,
                overrides: Overrides | None = None, jobs: int | None = None, progress=None,
                summary: LoadSummary | None = None) -> LoadSummary:
     """Load ``files``; ``progress(n)`` is called as documents are done.
@@ -177,16 +229,18 @@ async def load(url: str, files: list[Path], *, manifest: dict[Path, Overrides] |
     still knows what was stored.
     """
     await ensure_migrated(url)
-    manifest = manifest or {}
     base = overrides or Overrides()
-    work = [(str(f), _merge(manifest.get(f.resolve()), base)) for f in files]
+    # Paths are resolved only to look them up in a manifest: resolving costs a system call per folder level.
+    work = ((str(f), _merge(manifest.get(f.resolve()), base) if manifest else base) for f in files)
+    raw = _windows(work)
+    head = next(raw, [])
     summary = summary if summary is not None else LoadSummary()
     jobs = max(1, jobs or os.cpu_count() or 1)
     conn = await asyncpg.connect(dsn(url))
     ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
     try:
-        windows = _new_windows(conn, work, summary, progress)
-        if jobs == 1 or len(work) < 20:
+        windows = _new_windows(conn, chain([head], raw), summary, progress)
+        if jobs == 1 or len(head) < 20:  # a few documents: not worth starting processes
             async for window in windows:
                 await _write(conn, [_prepare_job(j) for j in window], summary, progress)
         else:

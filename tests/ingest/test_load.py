@@ -88,7 +88,7 @@ def test_documents_already_stored_are_counted_unchanged_without_being_parsed(db_
 
     for seed in SEEDS:
         shutil.copy(seed, tmp_path / seed.name)
-    files = ingest.expand([str(tmp_path)])
+    files = list(ingest.find_documents([str(tmp_path)]))
     assert asyncio.run(ingest.load(db_url, files, jobs=1)).counts == Counter(loaded=5)
     changed = files[2]
     changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")

@@ -1,0 +1,62 @@
+"""Which documents `xxgk load PATH...` takes, in which order, and that folders are walked as they are read."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from xxgk.ingest import UsageError, find_documents
+
+
+def touch(root: Path, *names: str) -> None:
+    for name in names:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x", encoding="utf-8")
+
+
+def names(root: Path, paths) -> list[str]:
+    return [str(Path(p).relative_to(root)) for p in paths]
+
+
+def test_a_folder_gives_its_supported_files_by_name_then_each_sub_folder(tmp_path):
+    touch(tmp_path, "b.txt", "a.MD", "notes.jpg", "sub/z.html", "sub/deeper/y.docx", "sub/m.pdf", "other/c.htm")
+    os.symlink(tmp_path / "a.MD", tmp_path / "link.txt")  # a link to a file is that file
+    os.symlink(tmp_path / "gone.txt", tmp_path / "broken.txt")  # a link to nothing is not a document
+    os.symlink(tmp_path / "sub", tmp_path / "again")  # a linked folder is not walked twice
+
+    documents = find_documents([str(tmp_path)])
+
+    assert names(tmp_path, documents) == [
+        "a.MD", "b.txt", "link.txt", "other/c.htm", "sub/m.pdf", "sub/z.html", "sub/deeper/y.docx"]
+    assert documents.count() == 7
+
+
+def test_a_file_named_twice_is_taken_once_and_a_named_file_of_any_suffix_is_taken(tmp_path):
+    touch(tmp_path, "a.txt", "b.txt", "report.doc")
+    documents = find_documents([str(tmp_path), str(tmp_path / "b.txt"), str(tmp_path / "report.doc")])
+    assert names(tmp_path, documents) == ["a.txt", "b.txt", "report.doc"]  # .doc fails later, with its reason
+
+
+def test_a_glob_gives_its_files_in_name_order(tmp_path):
+    touch(tmp_path, "2021/b.txt", "2020/a.txt", "2020/skip.md")
+    assert names(tmp_path, find_documents([str(tmp_path / "*" / "*.txt")])) == ["2020/a.txt", "2021/b.txt"]
+
+
+@pytest.mark.parametrize("arg, message", [("missing", "no such file or directory"), ("*.nothing", "no files match")])
+def test_a_path_that_names_nothing_is_a_usage_error_before_anything_is_read(tmp_path, arg, message):
+    with pytest.raises(UsageError, match=message):
+        find_documents([str(tmp_path), str(tmp_path / arg)])
+
+
+def test_folders_are_read_as_the_documents_are_taken_and_one_that_cannot_be_is_noted(tmp_path):
+    """Memory stays flat however many files: a sub-folder is listed only when its turn comes."""
+    touch(tmp_path, "a.txt", "one/b.txt", "two/c.txt")
+    documents = find_documents([str(tmp_path)])
+    taking = iter(documents)
+    assert names(tmp_path, [next(taking)]) == ["a.txt"]
+    shutil.rmtree(tmp_path / "two")  # not listed before its turn: it goes missing then, not at the start
+    assert names(tmp_path, taking) == ["one/b.txt"]
+    assert documents.unreadable == {str(tmp_path / "two"): "No such file or directory"}
