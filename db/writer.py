@@ -67,6 +67,7 @@ class StoreResult:
 class _Prepared:
     item: Incoming
     agency_key: str
+    stored: bool = False  # the same bytes are stored already (by another parser version, or parsed again)
     report_id: int = 0
     replaced: bool = False
     results: list[CheckResult] = field(default_factory=list)
@@ -81,12 +82,17 @@ def dsn(url: str) -> str:
 
 
 async def store_reports(url_or_conn: str | asyncpg.Connection, items: Iterable[Incoming | tuple[Report, Source]],
-                        ) -> list[StoreResult]:
-    """Store reports; returns one result per item, in order. Never raises for a bad report."""
+                        *, reparse: bool = False) -> list[StoreResult]:
+    """Store reports; returns one result per item, in order. Never raises for a bad report.
+
+    A document whose bytes are stored already is ``unchanged`` when the same parser version read it; when
+    another version did, or with ``reparse``, the new reading replaces the stored one, wherever its agency
+    and year now place it.
+    """
     prepared = [_incoming(i) for i in items]
     conn = await asyncpg.connect(dsn(url_or_conn)) if isinstance(url_or_conn, str) else url_or_conn
     try:
-        return await _store(conn, prepared)
+        return await _store(conn, prepared, reparse)
     finally:
         if isinstance(url_or_conn, str):
             await conn.close()
@@ -96,23 +102,24 @@ def _incoming(item: Incoming | tuple[Report, Source]) -> Incoming:
     return item if isinstance(item, Incoming) else Incoming(item[0], item[1])
 
 
-async def _store(conn: asyncpg.Connection, items: list[Incoming]) -> list[StoreResult]:
+async def _store(conn: asyncpg.Connection, items: list[Incoming], reparse: bool) -> list[StoreResult]:
     results: dict[int, StoreResult] = {}
-    known = {r["sha256"] for r in await conn.fetch(
-        "SELECT sha256 FROM report WHERE sha256 = ANY($1::text[])", [i.source.sha256 for i in items])}
+    stored = {r["sha256"]: r["parser_version"] for r in await conn.fetch(
+        "SELECT sha256, parser_version FROM report WHERE sha256 = ANY($1::text[])", [i.source.sha256 for i in items])}
     rounds: list[list[tuple[int, _Prepared]]] = []
     round_of: dict[tuple[str, int], int] = {}
     seen_sha: set[str] = set()
     for n, item in enumerate(items):
-        if item.source.sha256 in known or item.source.sha256 in seen_sha:
+        sha = item.source.sha256
+        if sha in seen_sha or (not reparse and stored.get(sha) == item.source.parser_version):
             results[n] = StoreResult(item.source.uri, "unchanged")
             continue
-        seen_sha.add(item.source.sha256)
+        seen_sha.add(sha)
         if item.placement is None:
             item.placement = place_report(item.report)
         # Synthetic agencies never merge with real ones of the same name and place.
         key = ("synthetic:" if item.source.synthetic else "") + item.placement.agency_key
-        prep = _Prepared(item, key)
+        prep = _Prepared(item, key, stored=sha in stored)
         # Two reports of one agency and year in one batch: the later replaces the earlier, in a later round.
         slot = round_of.get((key, item.report.year), -1) + 1
         round_of[(key, item.report.year)] = slot
@@ -160,15 +167,21 @@ async def _write(conn: asyncpg.Connection, batch: list[_Prepared]) -> None:
     )
     agency_ids = await _upsert_agencies(conn, batch)
     pairs = [(agency_ids[p.agency_key], p.item.report.year) for p in batch]
+    # The reports these replace: the same agency and year, and the same bytes read before.
+    again = [p.item.source.sha256 for p in batch if p.stored]
     old = await conn.fetch(
-        "SELECT r.id, r.agency_id, r.year FROM report r JOIN unnest($1::int[], $2::int[]) AS k(a, y) "
-        "ON r.agency_id = k.a AND r.year = k.y",
-        [a for a, _ in pairs], [y for _, y in pairs])
+        "SELECT r.id, r.agency_id, r.year, r.sha256 FROM report r JOIN unnest($1::int[], $2::int[]) AS k(a, y) "
+        "ON r.agency_id = k.a AND r.year = k.y"
+        + (" UNION SELECT id, agency_id, year, sha256 FROM report WHERE sha256 = ANY($3::text[])" if again else ""),
+        [a for a, _ in pairs], [y for _, y in pairs], *([again] if again else []))
     emptied: list[rollup.RollupKey] = []
+    left: set[tuple[int, int]] = set()  # places a document moved away from when read again
     if old:
         replaced = {(r["agency_id"], r["year"]) for r in old}
+        replaced_bytes = {r["sha256"] for r in old}
         for p, pair in zip(batch, pairs, strict=True):
-            p.replaced = pair in replaced
+            p.replaced = pair in replaced or p.item.source.sha256 in replaced_bytes
+        left = replaced - set(pairs)
         emptied = await rollup.remove(conn, [r["id"] for r in old])
         await conn.execute("DELETE FROM report WHERE id = ANY($1::int[])", [r["id"] for r in old])
     ids = [r[0] for r in await conn.fetch(
@@ -181,10 +194,10 @@ async def _write(conn: asyncpg.Connection, batch: list[_Prepared]) -> None:
         # triggers, which cost more than the rows themselves in bulk. (Deletes above still cascaded.)
         await conn.execute("SET LOCAL session_replication_role = replica")
     await _copy_reports(conn, batch, agency_ids)
-    cross = await _cross_year(conn, {(agency_ids[p.agency_key], p.item.report.year) for p in batch})
+    cross, refreshed = await _cross_year(conn, set(pairs), left)
     await _copy_checks(conn, [(p.report_id, c, False) for p in batch for c in p.results] + cross)
-    # New reports got their within-report counts in the COPY; reports with cross-year results need them again.
-    refreshed = sorted({rid for rid, _, _ in cross})
+    # New reports got their within-report counts in the COPY; reports whose cross-year results were
+    # recomputed (``refreshed``) need them again.
     # Reports stored before this batch are in the rollup already: they move only if they flip.
     before = await rollup.inconsistent(conn, sorted(set(refreshed) - {p.report_id for p in batch}))
     await refresh_summaries(conn, refreshed)
@@ -293,11 +306,17 @@ async def _copy_checks(conn: asyncpg.Connection, rows: Sequence[tuple[int, Check
     ], columns=["report_id", "code", "status", "severity", "location", "expected", "actual", "message", "cross_year"])
 
 
-async def _cross_year(conn: asyncpg.Connection, keys: set[tuple[int, int]]) -> list[tuple[int, CheckResult, bool]]:
-    """Recompute the cross-year checks touching (agency, year) keys; results belong to the later report."""
-    if not keys:
-        return []
-    agency_ids = sorted({a for a, _ in keys})
+async def _cross_year(conn: asyncpg.Connection, keys: set[tuple[int, int]], left: set[tuple[int, int]],
+                      ) -> tuple[list[tuple[int, CheckResult, bool]], list[int]]:
+    """Recompute the cross-year checks touching the (agency, year) ``keys`` just written; results belong to
+    the later report. ``left`` are places a report moved away from: the next year's report there has no
+    previous one any more, and loses its cross-year results.
+
+    Returns the results, and the reports whose cross-year results were recomputed.
+    """
+    if not keys and not left:
+        return [], []
+    agency_ids = sorted({a for a, _ in keys | left})
     rows = await conn.fetch("SELECT id, agency_id, year FROM report WHERE agency_id = ANY($1::int[])", agency_ids)
     by_key = {(r["agency_id"], r["year"]): r["id"] for r in rows}
     pairs = set()
@@ -306,19 +325,20 @@ async def _cross_year(conn: asyncpg.Connection, keys: set[tuple[int, int]]) -> l
             pairs.add((by_key[(a, y - 1)], by_key[(a, y)]))
         if (a, y + 1) in by_key:
             pairs.add((by_key[(a, y)], by_key[(a, y + 1)]))
-    if not pairs:
-        return []
-    later = sorted({cur for _, cur in pairs})
+    orphans = {by_key[(a, y + 1)] for a, y in left if (a, y) not in by_key and (a, y + 1) in by_key}
+    later = sorted({cur for _, cur in pairs} | orphans)
+    if not later:
+        return [], []
     await conn.execute("DELETE FROM check_result WHERE cross_year AND report_id = ANY($1::int[])", later)
     reports = await fetch_reports(conn, sorted({i for pair in pairs for i in pair}))
-    out, by_later = [], {}
+    out, by_later = [], dict.fromkeys(orphans, [])
     for prev, cur in sorted(pairs):
         found = check_pair(reports[prev], reports[cur])
         by_later[cur] = found
         out += [(cur, c, True) for c in found]
     await conn.executemany("UPDATE report SET cross_checks = $2::json WHERE id = $1",
                            [(rid, checks_json(found)) for rid, found in by_later.items()])
-    return out
+    return out, later
 
 
 async def refresh_summaries(conn: asyncpg.Connection, report_ids: list[int]) -> None:

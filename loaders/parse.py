@@ -13,6 +13,8 @@ from loaders.normalize import normalize_text
 from loaders.sections import REQUIRED, Section, find_sections
 from loaders.tables import extract_applications, extract_proactive, extract_reviews
 
+# Stored with every report. Raise it with any change that can alter what a document yields: `xxgk load`
+# then parses the documents stored by another version again and replaces their reports.
 PARSER_VERSION = "1.0.0"
 
 # Words only one template's tables print (§2 headers and items, the §3 other-handling leaves).

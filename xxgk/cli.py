@@ -179,11 +179,14 @@ def load(
     year: Annotated[int | None, typer.Option(help="Report year for every document, overriding the title.")] = None,
     jobs: Annotated[int | None, typer.Option(help="Parser processes (default: one per CPU).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    reparse: Annotated[bool, typer.Option("--reparse", help="Parse documents already stored again and replace "
+                                                            "their reports, e.g. to apply --agency/--year to them.")] = False,
 ) -> None:
     """Load report documents (.txt .md .html .docx .pdf) into the database.
 
-    A document already loaded (same SHA-256) is `unchanged`; a new document for the same agency and year
-    `replaces` the old report. Each report is all-or-nothing; failures are recorded and the batch goes on.
+    A document already loaded (same SHA-256) is `unchanged`, unless another parser version read it: then it
+    is parsed again and `replaced`, as every stored document is with --reparse. A new document for the same
+    agency and year `replaces` the old report. Each report is all-or-nothing; failures are recorded and the batch goes on.
     Exit code 0 when everything loaded, 1 when any document failed, 2 for a usage error, 130 when
     interrupted (committed batches stay; the summary says what is stored).
     """
@@ -204,7 +207,7 @@ def load(
     started = time.perf_counter()
     try:
         run_db(lambda: _load_with_progress(run_load, url, files, rows, Overrides(agency=agency, year=year),
-                                           jobs, quiet, summary), url)
+                                           jobs, quiet, summary, reparse), url)
     except KeyboardInterrupt:
         # Every batch that committed is stored whole; the one being written was rolled back.
         _print_load_summary(summary, time.perf_counter() - started)
@@ -219,20 +222,21 @@ def load(
         raise typer.Exit(1)
 
 
-async def _load_with_progress(run_load, url, files, rows, overrides, jobs, quiet, summary):
+async def _load_with_progress(run_load, url, files, rows, overrides, jobs, quiet, summary, reparse):
     from xxgk.ingest import UsageError
 
     show = not quiet and sys.stderr.isatty()
     try:
         if not show:
-            return await run_load(url, files, manifest=rows, overrides=overrides, jobs=jobs, summary=summary)
+            return await run_load(url, files, manifest=rows, overrides=overrides, jobs=jobs, summary=summary,
+                                  reparse=reparse)
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         with Progress(TextColumn("loading"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                       transient=True) as bar:
             task = bar.add_task("load", total=files.count())
             return await run_load(url, files, manifest=rows, overrides=overrides, jobs=jobs,
-                                  progress=lambda n: bar.advance(task, n), summary=summary)
+                                  progress=lambda n: bar.advance(task, n), summary=summary, reparse=reparse)
     except UsageError as exc:
         raise fail(str(exc), 2) from None
 

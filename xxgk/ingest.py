@@ -28,6 +28,7 @@ import asyncpg
 
 from db.migrate import head_revision, is_known, unknown_revision
 from db.writer import StoreResult, dsn, record_failure, store_reports
+from loaders.parse import PARSER_VERSION
 from loaders.pipeline import Overrides, Prepared, prepare
 from loaders.readers import SUFFIXES
 
@@ -183,15 +184,20 @@ def _hashes(window: list[Job]) -> list[str | None]:
 
 
 async def _new_windows(conn: asyncpg.Connection, windows: Iterable[list[Job]], summary: LoadSummary,
-                       progress) -> AsyncIterator[list[Job]]:
-    """The windows less the documents already stored, which are counted ``unchanged`` here.
+                       progress, reparse: bool) -> AsyncIterator[list[Job]]:
+    """The windows less the documents already stored by this parser version, counted ``unchanged`` here
+    (all of them with ``reparse``).
 
     Only a shortcut: the writer checks the hashes again, for documents stored while this one parsed.
     """
     for window in windows:
+        if reparse:
+            yield window
+            continue
         hashes = await asyncio.to_thread(_hashes, window)
         stored = {r["sha256"] for r in await conn.fetch(
-            "SELECT sha256 FROM report WHERE sha256 = ANY($1::text[])", [h for h in hashes if h])}
+            "SELECT sha256 FROM report WHERE sha256 = ANY($1::text[]) AND parser_version = $2",
+            [h for h in hashes if h], PARSER_VERSION)}
         fresh = [job for job, sha in zip(window, hashes, strict=True) if sha is None or sha not in stored]
         if skipped := len(window) - len(fresh):
             summary.counts["unchanged"] += skipped
@@ -222,11 +228,12 @@ async def ensure_migrated(url: str) -> None:
 
 async def load(url: str, files: Iterable[Path], *, manifest: dict[Path, Overrides] | None = None,
                overrides: Overrides | None = None, jobs: int | None = None, progress=None,
-               summary: LoadSummary | None = None) -> LoadSummary:
+               summary: LoadSummary | None = None, reparse: bool = False) -> LoadSummary:
     """Load ``files``; ``progress(n)`` is called as documents are done.
 
     Counts go into ``summary`` (a new one if not given) as batches commit, so a caller that is interrupted
-    still knows what was stored.
+    still knows what was stored. A document stored by another parser version is parsed again and replaces
+    its old reading; with ``reparse``, so is every document stored already.
     """
     await ensure_migrated(url)
     base = overrides or Overrides()
@@ -239,10 +246,10 @@ async def load(url: str, files: Iterable[Path], *, manifest: dict[Path, Override
     conn = await asyncpg.connect(dsn(url))
     ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
     try:
-        windows = _new_windows(conn, chain([head], raw), summary, progress)
+        windows = _new_windows(conn, chain([head], raw), summary, progress, reparse)
         if jobs == 1 or len(head) < 20:  # a few documents: not worth starting processes
             async for window in windows:
-                await _write(conn, [_prepare_job(j) for j in window], summary, progress)
+                await _write(conn, [_prepare_job(j) for j in window], summary, progress, reparse)
         else:
             # ProcessPoolExecutor rather than multiprocessing.Pool: the Pool's worker-handler thread spins
             # while results wait in its queue, which cost the writer half a millisecond of CPU per report.
@@ -255,7 +262,7 @@ async def load(url: str, files: Iterable[Path], *, manifest: dict[Path, Override
                         done = await asyncio.to_thread(list, pending)
                         # The next window parses while this one is written.
                         pending = pool.map(_prepare_job, nxt, chunksize=16) if nxt else None
-                        await _write(conn, done, summary, progress)
+                        await _write(conn, done, summary, progress, reparse)
                 except BaseException:  # Ctrl-C (a cancelled task) or a lost database: drop the queued documents
                     pool.shutdown(wait=False, cancel_futures=True)
                     raise
@@ -276,7 +283,8 @@ def _merge(specific: Overrides | None, base: Overrides) -> Overrides:
     )
 
 
-async def _write(conn: asyncpg.Connection, prepared: list[Prepared], summary: LoadSummary, progress) -> None:
+async def _write(conn: asyncpg.Connection, prepared: list[Prepared], summary: LoadSummary, progress,
+                 reparse: bool) -> None:
     ready = [p for p in prepared if p.incoming is not None]
     for p in prepared:
         if p.incoming is None:
@@ -285,7 +293,7 @@ async def _write(conn: asyncpg.Connection, prepared: list[Prepared], summary: Lo
             summary.failures.append((p.path, p.reason or "unknown failure"))
     for start in range(0, len(ready), BATCH):
         chunk = ready[start:start + BATCH]
-        results: list[StoreResult] = await store_reports(conn, [p.incoming for p in chunk])
+        results: list[StoreResult] = await store_reports(conn, [p.incoming for p in chunk], reparse=reparse)
         for p, r in zip(chunk, results, strict=True):
             summary.counts[r.status] += 1
             if r.status == "failed":

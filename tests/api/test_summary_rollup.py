@@ -176,6 +176,34 @@ async def test_rollup_follows_inconsistency_flipped_by_a_neighbouring_year(db_ur
     await _assert_rollup_is_raw(db_url)
 
 
+async def test_a_document_read_again_into_another_year_leaves_the_next_year_without_its_previous(db_url):
+    """Read again (``reparse``) with another year, a document leaves its old place: the report of the year
+    after that place loses its cross-year results and, with them, its inconsistency."""
+    later = generate(11, year=2022, agency_name="胡家镇", region_hint="宣汉县")
+    earlier = generate(12, year=2021, agency_name="胡家镇", region_hint="宣汉县")
+    earlier.applications["carried_forward"] = dict(later.applications["carried_over"])
+    earlier.applications["carried_forward"]["natural_person"] += 1  # 2022's carried-over disagrees
+    report, source = _synthetic(earlier, "2021")
+    assert await _store(db_url, [_synthetic(later, "2022"), (report, source)]) == ["loaded", "loaded"]
+
+    async def state_of_2022() -> tuple[int, int, str]:
+        [row] = await _fetch(db_url, "SELECT r.checks_failed, r.cross_checks::text AS cross, (SELECT count(*) "
+                                     "FROM check_result c WHERE c.report_id = r.id AND c.cross_year) AS n "
+                                     "FROM report r WHERE r.year = 2022")
+        return row["checks_failed"], row["n"], row["cross"]
+
+    failed, cross_rows, cross = await state_of_2022()
+    assert failed > 0 and cross_rows > 0 and "X_CARRIED_FORWARD" in cross
+    moved = copy.deepcopy(earlier)
+    moved.year = 2024  # the same bytes, now read as 2024's: no neighbour of 2022 any more
+    assert [r.status for r in await store_reports(db_url, [(moved, source)], reparse=True)] == ["replaced"]
+
+    assert await state_of_2022() == (0, 0, "[]")
+    years = await _fetch(db_url, "SELECT r.year, r.sha256 FROM report r ORDER BY r.year")
+    assert [(r["year"], r["sha256"] == source.sha256) for r in years] == [(2022, False), (2024, True)]
+    await _assert_rollup_is_raw(db_url)
+
+
 SUMMARY = """query($groupBy: [SummaryDimension!], $filter: ReportFilter) { summary(groupBy: $groupBy, filter: $filter) {
   year kind template province { code } city { code } county { code } reports inconsistentReports
   applications { rows { key naturalPerson commercialEnterprise researchInstitution publicInterestOrg legalServiceOrg

@@ -107,6 +107,20 @@ def test_cross_year_checks_do_not_depend_on_loading_order(db_url, order):
     assert summary[0] >= 2
 
 
+def test_a_document_read_by_another_parser_version_is_read_again_and_replaces_the_old_reading(db_url):
+    [first] = store(db_url, [(_report(new_total=3), _source("a"))])
+    newer = replace(_source("a"), parser_version="test-2")  # the same bytes, read by an upgraded parser
+
+    assert [r.status for r in store(db_url, [(_report(new_total=5), newer)])] == ["replaced"]
+    assert [r.status for r in store(db_url, [(_report(new_total=5), newer)])] == ["unchanged"]
+    assert [r.status for r in asyncio.run(store_reports(db_url, [(_report(new_total=5), newer)], reparse=True))] == [
+        "replaced"]
+    rows = fetch(db_url, "SELECT r.id, r.parser_version, o.total FROM report r JOIN application_outcome o "
+                         "ON o.report_id = r.id AND o.row_key = 'new_received'")
+    assert [(r["parser_version"], r["total"]) for r in rows] == [("test-2", 5)]
+    assert rows[0]["id"] != first.report_id
+
+
 def test_synthetic_agencies_never_merge_with_real_ones(db_url):
     real = (_report(), _source("real"))
     fake = (_report(), replace(_source("fake"), synthetic=True))
