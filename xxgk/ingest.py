@@ -1,9 +1,9 @@
 """``xxgk load``: documents → rows, parsed in worker processes and written in batches.
 
-Memory stays flat: paths are processed in windows, and only two windows of parsed reports are held at
-once (one being written while the workers parse the next). A window's documents are hashed first, and
-those already stored (same SHA-256) are counted ``unchanged`` without being parsed, so loading a folder
-again costs little more than reading it.
+Memory stays flat: folders are walked as their documents are taken, in windows, and only two windows of
+parsed reports are held at once (one being written while the workers parse the next). A window's
+documents are hashed first, and those this parser version has stored already (same SHA-256) are counted
+``unchanged`` without being parsed, so loading a folder again costs little more than reading it.
 """
 
 from __future__ import annotations
@@ -155,7 +155,7 @@ def read_manifest(path: Path) -> dict[Path, Overrides]:
     return out
 
 
-def _prepare_job(job: tuple[str, Overrides]) -> Prepared:
+def _prepare_job(job: Job) -> Prepared:
     return prepare(job[0], job[1])
 
 
