@@ -6,6 +6,7 @@ import asyncio
 import json
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -241,10 +242,17 @@ async def _load_with_progress(run_load, url, files, rows, overrides, jobs, quiet
         raise fail(str(exc), 2) from None
 
 
+_FAILURES_LISTED_ALONE = 10  # more failures than this are also counted by reason
+
+
 def _print_load_summary(summary, elapsed: float) -> None:
     c = summary.counts
     for path, reason in summary.failures:
         typer.echo(f"failed: {path}: {reason}", err=True)
+    if len(summary.failures) > _FAILURES_LISTED_ALONE:
+        # Readers name the file before the reason; without it, the same reason counts once per kind.
+        reasons = Counter(reason.removeprefix(f"{Path(path).name}: ") for path, reason in summary.failures)
+        typer.echo("failed by reason: " + "; ".join(f"{n:,} × {r}" for r, n in reasons.most_common()), err=True)
     issues = ", ".join(f"{n} {sev}" for sev, n in sorted(summary.issues.items())) or "none"
     done = sum(c.values())
     rate = f", {done / elapsed:,.0f} documents/s" if done and elapsed >= 1 else ""

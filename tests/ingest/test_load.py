@@ -150,6 +150,17 @@ def test_bad_documents_fail_with_reasons_and_the_rest_load(db_url, tmp_path):
     assert sql(db_url, "SELECT count(*) FROM report")[0][0] == 2
 
 
+def test_many_failures_are_also_counted_by_reason(db_url, tmp_path):
+    for i in range(12):
+        (tmp_path / f"empty{i:02d}.txt").write_bytes(b"")
+    (tmp_path / "letter.txt").write_text("尊敬的用户：您好。", encoding="utf-8")
+    done = xxgk("load", str(tmp_path), url=db_url)
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 14 and all(line.startswith("failed: ") for line in lines[:13])  # each one, then the count
+    assert lines[-1].startswith("failed by reason: 12 × empty file; 1 × not a disclosure annual report"), lines[-1]
+
+
 def test_a_new_version_of_a_report_replaces_the_old_one(db_url, tmp_path):
     first = tmp_path / "v1.txt"
     shutil.copy(SEEDS[0], first)
