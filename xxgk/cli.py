@@ -187,9 +187,9 @@ def load(
 
     A document already loaded (same SHA-256) is `unchanged`, unless another parser version read it: then it
     is parsed again and `replaced`, as every stored document is with --reparse. A new document for the same
-    agency and year `replaces` the old report. Each report is all-or-nothing; failures are recorded and the batch goes on.
-    Exit code 0 when everything loaded, 1 when any document failed, 2 for a usage error, 130 when
-    interrupted (committed batches stay; the summary says what is stored).
+    agency and year `replaces` the old report. Each report is all-or-nothing; failures are recorded and the
+    batch goes on. Exit code 0 when everything loaded, 1 when any document failed, 2 for a usage error, 130
+    when interrupted (committed batches stay; the summary says what is stored).
     """
     from loaders.pipeline import Overrides
     from xxgk.ingest import LoadSummary, UsageError, find_documents, read_manifest
