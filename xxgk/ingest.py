@@ -74,11 +74,11 @@ class Documents:
         seen: set[str] | None = set() if len(self.paths) > 1 else None
         for raw in self.paths:
             for path in _documents_of(raw, self.unreadable):
-                if seen is None:
-                    yield Path(path)
-                elif path not in seen:
+                if seen is not None:
+                    if path in seen:
+                        continue
                     seen.add(path)
-                    yield Path(path)
+                yield Path(path)
 
     def count(self) -> int:
         """How many there are, walking the folders once without keeping what is found."""
@@ -88,9 +88,11 @@ class Documents:
 def find_documents(paths: Sequence[str]) -> Documents:
     """The documents of ``paths``; a path that names nothing is a :class:`UsageError`, raised here."""
     for raw in paths:
-        if not (os.path.exists(raw) or glob.has_magic(raw)):
+        if os.path.exists(raw):
+            continue
+        if not glob.has_magic(raw):
             raise UsageError(f"no such file or directory: {raw}")
-        if not os.path.exists(raw) and next(_documents_of(raw, {}), None) is None:
+        if next(_documents_of(raw, {}), None) is None:
             raise UsageError(f"no files match {raw}")
     return Documents(tuple(paths))
 
