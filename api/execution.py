@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from graphql import (
@@ -105,7 +106,10 @@ def _calling(method: Callable[[Any], Any]) -> Reader:
     return read
 
 
+@cache
 def _attribute_reader(name: str) -> Reader:
+    """One reader per attribute name: fields executed the ordinary way ask for it once per object."""
+
     def read(source: Any) -> Any:
         return getattr(source, name, _MISSING)
 
