@@ -15,6 +15,9 @@ from typing import Any, Literal
 Value = int | Decimal | None
 Severity = Literal["error", "warning", "info"]
 Provenance = Literal["inferred", "missing"]
+# Where a value was read: 1-based line of the document text as stored, and the value's start and end offsets
+# (0-based, end exclusive) in that line.
+Location = tuple[int, int, int]
 
 TEMPLATES = ("2019", "2021")
 
@@ -157,8 +160,10 @@ METRIC_LABELS: dict[str, str] = {
 }
 
 
-def template_for_year(year: int) -> str:
+def template_for_year(year: int | None) -> str | None:
     """The national template in force for a report year (2019 for 2019–2020, 2021 after)."""
+    if year is None:
+        return None
     return "2019" if year < 2021 else "2021"
 
 
@@ -193,32 +198,43 @@ class Report:
 
     ``provenance`` maps a dotted path (``applications.new_received.total``) to ``inferred`` (recovered
     through a stated identity) or ``missing`` (absent or unreadable); values read directly from a cell
-    have no entry. ``overview`` keeps the §1 narrative for the narrative-vs-table checks.
+    have no entry. ``locations`` maps the path of every value read from the text to where it stands
+    (:data:`Location`). ``overview`` keeps the §1 narrative for the narrative-vs-table checks.
+
+    A part of the identity the text does not give is ``None`` (an excerpt without its title):
+    ``agency_source`` says where the agency came from (``title``, ``publisher``, ``page_header``, or
+    ``manifest`` when an override named it) and ``year_source`` the year (``title``, ``body``, ``manifest``).
+    ``source_url`` is the published address when the text names it (a crawled page's 原文链接).
     """
 
-    agency_name: str
-    year: int
-    template: str
+    agency_name: str | None
+    year: int | None
+    template: str | None
     title: str
     region_hint: str | None = None
     published_at: date | None = None
+    agency_source: str | None = None
+    year_source: str | None = None
+    source_url: str | None = None
     proactive: dict[str, dict[str, Value]] = field(default_factory=dict)
     applications: dict[str, dict[str, Value]] = field(default_factory=dict)
     reviews: dict[str, dict[str, Value]] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     provenance: dict[str, Provenance] = field(default_factory=dict)
+    locations: dict[str, Location] = field(default_factory=dict)
     overview: str = ""
 
     @classmethod
-    def blank(cls, agency_name: str, year: int, template: str, title: str = "", **kw: Any) -> Report:
-        """A report with every cell present and ``None``: the shape parsers fill in."""
+    def blank(cls, agency_name: str | None, year: int | None, template: str | None, title: str = "", **kw: Any) -> Report:
+        """A report with every cell present and ``None``: the shape parsers fill in (2021's when unknown)."""
+        shape = template or "2021"
         return cls(
             agency_name=agency_name,
             year=year,
             template=template,
             title=title,
-            proactive=empty_proactive(template),
-            applications=empty_applications(template),
+            proactive=empty_proactive(shape),
+            applications=empty_applications(shape),
             reviews=empty_reviews(),
             **kw,
         )
@@ -232,17 +248,20 @@ class Report:
             "template": self.template,
             "title": self.title,
             "published_at": self.published_at.isoformat() if self.published_at else None,
+            "agency_source": self.agency_source,
+            "year_source": self.year_source,
+            "source_url": self.source_url,
             "proactive": _json_values(self.proactive),
             "applications": _json_values(self.applications),
             "reviews": _json_values(self.reviews),
             "issues": [i.to_json() for i in self.issues],
             "provenance": dict(sorted(self.provenance.items())),
+            "locations": {path: list(where) for path, where in sorted(self.locations.items())},
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Report:
         """Inverse of :meth:`to_json` (amounts come back as ``Decimal``)."""
-        template = data["template"]
         proactive = {
             cat: {
                 m: (None if v is None else Decimal(str(v)) if (cat, m) in DECIMAL_METRICS else int(v))
@@ -254,18 +273,23 @@ class Report:
             k: {c: (None if v is None else int(v)) for c, v in cols.items()} for k, cols in table.items()
         }
         published = data.get("published_at")
+        year = data.get("year")
         return cls(
-            agency_name=data["agency_name"],
-            year=int(data["year"]),
-            template=template,
+            agency_name=data.get("agency_name"),
+            year=None if year is None else int(year),
+            template=data.get("template"),
             title=data.get("title", ""),
             region_hint=data.get("region_hint"),
             published_at=date.fromisoformat(published) if published else None,
+            agency_source=data.get("agency_source"),
+            year_source=data.get("year_source"),
+            source_url=data.get("source_url"),
             proactive=proactive,
             applications=ints(data.get("applications", {})),
             reviews=ints(data.get("reviews", {})),
             issues=[Issue(**i) for i in data.get("issues", [])],
             provenance=dict(data.get("provenance", {})),
+            locations={path: tuple(where) for path, where in data.get("locations", {}).items()},
         )
 
 

@@ -1,80 +1,306 @@
-"""A section's lines as one stream of table cells, whatever the layout.
+"""A stretch of a report's text as one stream of table cells, whatever its layout.
 
-Tab-separated rows (DOCX), one cell per line (HTML, flattened DOCX) and OCR Markdown all become the same
-stream: a line is split on tabs; empty cells keep their place (``col``) so a tab-separated row can still
-be read by position, and a blank line yields nothing.
+The same tables reach us in many shapes, and each is cut into cells by what separates cells there:
+
+- **tabs** (DOCX, HTML rows): a line is split on tabs; empty cells keep their place (``col``). Empty cells
+  at a row's edges — before its first number or after its last — are ``PAD``: indentation or padding of
+  the layout, not cells of the table;
+- **pipes** (``a | b | c |``, Markdown, one cell per line ending in ``|``): ``| |`` is an empty cell and a
+  line that is a bare ``|`` is one; ``||`` (nothing between) is merged-cell residue, not a cell;
+- **one cell per line or per paragraph**: each line is a cell; in a paragraph layout (cells separated by
+  blank lines) an empty paragraph — a longer run of blank lines — is an empty cell;
+- **no separators at all** (a crawled page whose table became one line): labels and values are cut apart
+  where digits meet text, spaces between digits are hard boundaries, and a row number glued to the values
+  before it (``00000002.其他…``) goes with its label. Numbers of prose (``2019年``, ``56条``, ``第3项``, dates,
+  phone numbers) stay inside their text.
+
+A value run such as ``21710000218`` stays one cell here: only the table reader, which knows how many cells a
+row has and the identities they satisfy, may split it (:mod:`loaders.splits`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import groupby
-from operator import attrgetter
 from typing import NamedTuple
 
-from loaders.numbers import Kind, classify
+from loaders.numbers import DASHES, Kind, classify
 
-_EMPTY, _NUMBER = Kind.EMPTY, Kind.NUMBER
+_EMPTY, _NUMBER, _DASH, _TEXT, _PAD, _UNREADABLE = (
+    Kind.EMPTY, Kind.NUMBER, Kind.DASH, Kind.TEXT, Kind.PAD, Kind.UNREADABLE,
+)  # fmt: skip
+UNREADABLE_MARK = "\ufffd"
+
+
+class LineCell(NamedTuple):
+    """One cell of a line: its column (tab or pipe field), its span in the line, kind and text.
+
+    ``text`` is the canonical digits for a number (``"1234"`` for ``1,234``), the stripped text otherwise.
+    Cached per line text, so a cell carries no line number; :class:`Stream` keeps those beside it.
+    """
+
+    col: int
+    start: int
+    end: int
+    kind: Kind
+    text: str
 
 
 class Cell(NamedTuple):
-    """One cell: its 1-based input line, position in that line, kind, and text (canonical digits if a number).
-
-    A named tuple rather than a dataclass: a report has hundreds of cells and tuples build fastest.
-    """
+    """A cell with its 1-based input line and its span in that line: what readers hand out."""
 
     line: int
     col: int
     kind: Kind
     text: str
+    start: int
+    end: int
 
 
-# ``_new(Cell, (...))`` skips the Python-level ``Cell.__new__``: it halves the cost of building a cell.
-_new = tuple.__new__
-_LINE = attrgetter("line")
-# One line's cells less their line number: (col, kind, text) each.
-_LineCells = tuple[tuple[int, Kind, str], ...]
+@dataclass(slots=True)
+class Stream:
+    """The cells of a stretch of text in reading order, with each cell's input line beside it.
+
+    Parallel lists rather than one object per cell: a report has hundreds of cells, and the per-line cell
+    tuples are shared by every report whose line reads the same. Spans are columns of the input line.
+    """
+
+    cells: list[LineCell] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.cells)
+
+    def cell(self, i: int) -> Cell:
+        c = self.cells[i]
+        return Cell(self.lines[i], c.col, c.kind, c.text, c.start, c.end)
+
+    def span(self, i: int) -> tuple[int, int, int]:
+        """Line, start and end of cell ``i`` in its input line."""
+        c = self.cells[i]
+        return self.lines[i], c.start, c.end
+
+    def add(self, line: int, cells: tuple[LineCell, ...] | list[LineCell]) -> None:
+        self.cells.extend(cells)
+        self.lines.extend([line] * len(cells))
 
 
-def tokenize(lines: Iterable[tuple[int, str]]) -> list[Cell]:
-    """Cells of normalised ``(line number, text)`` pairs, in reading order."""
-    cells: list[Cell] = []
-    append = cells.append
-    for number, line in lines:
-        for col, kind, text in _line_cells(line):
-            append(_new(Cell, (number, col, kind, text)))
+def _shifted(cells: tuple[LineCell, ...], base: int) -> tuple[LineCell, ...]:
+    """Cells of a line read from column ``base`` on, with their spans in the whole line."""
+    return tuple(c._replace(start=c.start + base, end=c.end + base) for c in cells) if base else cells
+
+
+# A number inside text: sign, digits with thousands groups, decimals.
+_IN_TEXT = re.compile(r"-?\d+(?:,\d{3}(?!\d))*(?:\.\d+)?")
+# What makes a number in text a number of prose rather than a table value.
+_UNIT_AFTER = re.compile(r"\s*[年月日号件条份个次人家起项页点时分秒期届名位户余多批场篇%‰倍天周]")
+_NUMBERING_AFTER = re.compile(r"[.、]\s*[\u4e00-\u9fff“\"]")
+# Dates, times, phone numbers, year ranges: every number inside them is prose.
+_PROSE_SPANS = re.compile(
+    r"\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}|\d{1,2}:\d{2}|\d{3,4}-\d{7,8}|(?:19|20)\d{2}\s*[-—~至]\s*(?:19|20)\d{2}"
+)
+_VALUE_SUFFIX = re.compile(r"万?元")
+_DIGIT = re.compile(r"\d")
+_SEPARATORS = re.compile(r"[\s,;:/|、.。:;]*")
+
+
+def _is_latin(char: str) -> bool:
+    return char.isascii() and char.isalpha()
+
+
+def _glued(text: str, base: int, col: int) -> list[LineCell]:
+    """Cells of a text that may hold table values glued to labels (``规章000规范性文件898989``)."""
+    values: list[tuple[int, int, str]] = []  # (start, end of the cell span, canonical digits)
+    prose = [m.span() for m in _PROSE_SPANS.finditer(text)]
+    for m in _IN_TEXT.finditer(text):
+        s, e = m.span()
+        token = m.group()
+        if token[0] == "-" and (s == 0 or _is_latin(text[s - 1]) or text[s - 1] == " "):
+            s, token = s + 1, token[1:]  # a hyphen, not a sign
+        before = text[s - 1] if s > 0 else ""
+        after = text[e] if e < len(text) else ""
+        if (
+            _is_latin(before)
+            or _is_latin(after)
+            or before in "第@_#"
+            or (before == "(" and after == ")")
+            or any(ps <= s < pe for ps, pe in prose)
+            or _UNIT_AFTER.match(text, e)
+        ):
+            continue
+        if "." not in token and "," not in token and token[0] != "-" and _NUMBERING_AFTER.match(text, e):
+            # A row number glued to the values before it: its digit belongs to the label that follows.
+            if len(token) == 1:
+                continue
+            e, token = e - 1, token[:-1]
+        elif suffix := _VALUE_SUFFIX.match(text, e):
+            e = suffix.end()
+        values.append((s, e, token.replace(",", "")))
+    if not values:
+        stripped = text.strip()
+        lead = len(text) - len(text.lstrip())
+        return [LineCell(col, base + lead, base + lead + len(stripped), _TEXT, stripped)]
+    cells: list[LineCell] = []
+    pos = 0
+    for s, e, digits in values:
+        _text_piece(text, pos, s, base, col, cells)
+        cells.append(LineCell(col, base + s, base + e, _NUMBER, digits))
+        pos = e
+    _text_piece(text, pos, len(text), base, col, cells)
     return cells
 
 
-@lru_cache(maxsize=16384)
-def _line_cells(line: str) -> _LineCells:
+def _text_piece(text: str, start: int, end: int, base: int, col: int, out: list[LineCell]) -> None:
+    """The text between two values, as a cell unless it is only separators."""
+    if _SEPARATORS.fullmatch(text, start, end):
+        return
+    piece = text[start:end]
+    lead = len(piece) - len(piece.lstrip())
+    stripped = piece.strip()
+    out.append(LineCell(col, base + start + lead, base + start + lead + len(stripped), _TEXT, stripped))
+
+
+def _field_cells(raw: str, base: int, col: int) -> list[LineCell]:
+    """Cells of one field (a tab or pipe field, or a whole line)."""
+    text = raw.strip()
+    if not text:
+        return [LineCell(col, base, base, _EMPTY, "")]
+    lead = base + len(raw) - len(raw.lstrip())
+    if text.isdigit() and text.isascii():
+        return [LineCell(col, lead, lead + len(text), _NUMBER, text)]
+    if text == UNREADABLE_MARK:
+        return [LineCell(col, lead, lead + 1, _UNREADABLE, "")]
+    if text in DASHES:
+        return [LineCell(col, lead, lead + len(text), _DASH, text)]
+    if _DIGIT.search(text) is None:
+        return [LineCell(col, lead, lead + len(text), _TEXT, text)]
+    kind, digits = classify(text, normalized=True)
+    if kind is _NUMBER:
+        if len(digits) == 1:
+            return [LineCell(col, lead, lead + len(text), _NUMBER, digits[0])]
+        # Several numbers in one field (OCR merged ``0 12``): each its own cell, at its own place.
+        parts = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+        return [LineCell(col, lead + s, lead + e, _NUMBER, d) for (s, e), d in zip(parts, digits, strict=True)]
+    return _glued(raw, base, col)
+
+
+def _tab_cells(line: str) -> list[LineCell]:
+    cells: list[LineCell] = []
+    pos = 0
+    for col, raw in enumerate(line.split("\t")):
+        cells.extend(_field_cells(raw, pos, col))
+        pos += len(raw) + 1
+    # Empty cells before the line's first value or after its last are layout, not table cells.
+    values = [i for i, c in enumerate(cells) if c.kind in (_NUMBER, _DASH, _UNREADABLE)]
+    first, last = (values[0], values[-1]) if values else (len(cells), -1)
+    return [c._replace(kind=_PAD) if c.kind is _EMPTY and not first <= i <= last else c for i, c in enumerate(cells)]
+
+
+def _pipe_cells(line: str) -> list[LineCell]:
+    if line.strip() == "|":
+        return [LineCell(0, line.index("|"), line.index("|") + 1, _EMPTY, "")]
+    if set(line.strip()) <= set("|-: "):
+        return []  # Markdown's header separator row, or merged-cell residue alone
+    parts = line.split("|")
+    cells: list[LineCell] = []
+    pos = 0
+    last = len(parts) - 1
+    for col, raw in enumerate(parts):
+        start, pos = pos, pos + len(raw) + 1
+        if col in (0, last) and not raw.strip():
+            continue  # before a leading pipe, after the closing one
+        if not raw:
+            continue  # ``||``: merged-cell residue, no cell between
+        cells.extend(_field_cells(raw, start, col))
+    return cells
+
+
+@lru_cache(maxsize=32768)
+def line_cells(line: str) -> tuple[LineCell, ...]:
     """The cells of one line. Cached: table lines (``0⇥0⇥0``, labels, headers) recur within and across reports."""
     if not line or line.isspace():
         return ()
-    raws = line.split("\t")
-    if line.isascii() and line.replace("\t", "").isdigit():  # the commonest row: counts and empty cells
-        return tuple((col, _NUMBER if raw else _EMPTY, raw) for col, raw in enumerate(raws))
-    cells: list[tuple[int, Kind, str]] = []
-    for col, raw in enumerate(raws):
-        text = raw.strip()
-        if not text:
-            cells.append((col, _EMPTY, ""))
-        elif text.isdigit() and text.isascii():
-            cells.append((col, _NUMBER, text))
-        else:
-            kind, digits = classify(text, normalized=True)
-            if kind is _NUMBER:  # one cell per number (OCR merges ``0 0``)
-                cells.extend((col, kind, d) for d in digits)
-            else:
-                cells.append((col, kind, text))
-    return tuple(cells)
+    if "\t" in line:
+        if line.isascii() and line.replace("\t", "").isdigit() and "\t\t" not in line and line[0] != "\t":
+            # The commonest row: counts only. (No edge or inner empties to mark.)
+            cells, pos = [], 0
+            for col, raw in enumerate(line.split("\t")):
+                cells.append(LineCell(col, pos, pos + len(raw), _NUMBER, raw))
+                pos += len(raw) + 1
+            return tuple(cells)
+        return tuple(_tab_cells(line))
+    if "|" in line:
+        return tuple(_pipe_cells(line))
+    return tuple(_field_cells(line, 0, 0))
 
 
-def by_line(cells: Iterable[Cell]) -> dict[int, list[Cell]]:
-    """The cells grouped by input line, each group in column order."""
-    rows: dict[int, list[Cell]] = {}
-    # Cells come line by line: one step per line, not per cell.
-    for line, group in groupby(cells, key=_LINE):
-        rows.setdefault(line, []).extend(group)
+def paragraph_layout(text: str) -> bool:
+    """Whether cells are separated by blank lines (one cell per paragraph): then most line breaks come in
+    pairs. (Counted in C: this runs on every section of every report.)"""
+    breaks = text.count("\n")
+    return breaks > 40 and text.count("\n\n") >= 0.4 * breaks
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> Stream:
+    """The cells of ``text[start:end]``, with 1-based line numbers and spans in ``text``'s lines."""
+    stream = Stream()
+    end = len(text) if end is None else end
+    first = text.count("\n", 0, start) + 1
+    base = start - (text.rfind("\n", 0, start) + 1)
+    stretch = text[start:end]
+    pieces = stretch.split("\n")
+    if len(pieces) > 20 and paragraph_layout(stretch):
+        _tokenize_paragraphs(stream, first, base, pieces)
+        return stream
+    cells, lines = stream.cells, stream.lines
+    if pieces[0]:
+        stream.add(first, _shifted(line_cells(pieces[0]), base))
+    number = first
+    for piece in pieces[1:]:
+        number += 1
+        if piece:
+            found = line_cells(piece)
+            if found:
+                cells.extend(found)
+                lines.extend([number] * len(found))
+    return stream
+
+
+def _tokenize_paragraphs(stream: Stream, first: int, base: int, pieces: list[str]) -> None:
+    """One cell per paragraph: a run of three or more blank lines holds an empty paragraph (an empty cell)."""
+    blank_run = 0
+    blank_line = 0
+    empty = LineCell(0, 0, 0, _EMPTY, "")
+    cells, lines = stream.cells, stream.lines
+    number = first - 1
+    for piece in pieces:
+        number += 1
+        if not piece or piece.isspace():
+            if blank_run == 0:
+                blank_line = number
+            blank_run += 1
+            continue
+        for _ in range((blank_run - 1) // 2):
+            cells.append(empty)
+            lines.append(blank_line)
+        blank_run = 0
+        found = line_cells(piece)
+        if number == first and base:
+            found = _shifted(found, base)
+        cells.extend(found)
+        lines.extend([number] * len(found))
+
+
+def by_line(stream: Stream, lo: int = 0, hi: int | None = None) -> dict[int, list[int]]:
+    """Indexes of the cells ``lo..hi`` grouped by input line, in reading order."""
+    rows: dict[int, list[int]] = {}
+    lines = stream.lines
+    for i in range(lo, len(lines) if hi is None else hi):
+        rows.setdefault(lines[i], []).append(i)
     return rows
+
+
+def text_of(stream: Stream, kinds: tuple[Kind, ...] = (_TEXT,)) -> str:
+    """The text of the stream's cells of ``kinds``, joined: for keyword tests over a stretch."""
+    return "".join(c.text for c in stream.cells if c.kind in kinds)

@@ -171,17 +171,28 @@ def _keyword_match(
     return tuple(before_texts[::-1])
 
 
+# Longest first, so that 行政规范性文件 is not read as 规范性文件's shorter neighbour.
+_CATEGORY_SUFFIXES = sorted(_CATEGORY_NAMES, key=len, reverse=True)
+
+
 @lru_cache(maxsize=4096)
 def match_category(cell: str, template: str) -> str | None:
     """The §2 category a cell names (``行政规范性文件`` → ``normative_documents``), or None.
 
-    Cached: §2 is read cell by cell and the same few labels and headers recur in every report.
+    A longer cell names the category it ends with: on a page whose table lost its borders the headers run
+    into the label (``…本年处理决定数量行政许可``). Cached: §2 is read cell by cell and the same few labels
+    and headers recur in every report.
     """
     text = compact(cell)
     allowed = PROACTIVE_METRICS[template]
     category = _CATEGORY_NAMES.get(text)
     if category is not None:
         return category if category in allowed else None
+    if len(text) > 6:
+        for name in _CATEGORY_SUFFIXES:
+            if text.endswith(name):
+                category = _CATEGORY_NAMES[name]
+                return category if category in allowed else None
     if not 3 <= len(text) <= 14:
         return None
     found = process.extractOne(text, _CATEGORY_CHOICES[template], scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)

@@ -19,10 +19,15 @@ from enum import IntEnum
 
 
 class Kind(IntEnum):
+    """What a cell holds. ``PAD`` is an empty tab cell at a row's edge (indentation or padding of a layout,
+    not a cell of the table); ``UNREADABLE`` a cell a reader could not read (``\ufffd``, e.g. OCR)."""
+
     EMPTY = 0
     NUMBER = 1
     DASH = 2
     TEXT = 3
+    PAD = 4
+    UNREADABLE = 5
 
 
 DASHES = frozenset({"-", "--", "—", "——", "–", "−", "─", "/", "／", "－", "无"})

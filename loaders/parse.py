@@ -1,27 +1,37 @@
-"""Text in, canonical :class:`Report` out: normalise, read the title block, cut sections, read the tables."""
+"""Text in, canonical :class:`Report` out: normalise, read the title block, find sections, read the tables.
+
+The text is read as a stream, not by its lines: a crawled page may hold the whole report on one line, and
+an excerpt may start or stop anywhere. A document is refused only when none of the three tables is in it;
+a missing section, a cut-off table, a missing year or agency are issues of the report.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from itertools import count
+import re
+from datetime import date
 from pathlib import Path
 
+from loaders.applications import extract_applications
 from loaders.canonical import SECTION_HEADINGS, Issue, NotAReportError, Report, template_for_year
 from loaders.cells import tokenize
-from loaders.header import published_date, read_header
-from loaders.normalize import normalize_text
-from loaders.sections import REQUIRED, Section, find_sections
-from loaders.tables import extract_applications, extract_proactive, extract_reviews
+from loaders.header import Header, body_year, published_date, read_header
+from loaders.issues import IssueCode, issue
+from loaders.locations import Locator
+from loaders.normalize import normalize
+from loaders.proactive import extract_proactive
+from loaders.reviews import extract_reviews
+from loaders.sections import REQUIRED, Section, find_sections, region
 
 # Stored with every report. Raise it with any change that can alter what a document yields: `xxgk load`
 # then parses the documents stored by another version again and replaces their reports.
-PARSER_VERSION = "1.0.0"
+PARSER_VERSION = "2.0.0"
 
 # Words only one template's tables print (§2 headers and items, the §3 other-handling leaves).
 _MARKERS = {
     "2019": ("第(九)项", "其他对外管理服务", "本年新制作", "对外公开总数量", "政府集中采购"),
     "2021": ("本年制发", "本年废止", "现行有效", "逾期不补正", "收费通知"),
 }
+_SPACES = re.compile(r"\s+")
 
 
 def _shape(text: str) -> str | None:
@@ -32,55 +42,126 @@ def _shape(text: str) -> str | None:
     return "2019" if hits["2019"] > hits["2021"] else "2021"
 
 
-def _template(year: int, tables_text: str, line: int) -> tuple[str, list[Issue]]:
+def _template(year: int | None, tables_text: str, line: int | None) -> tuple[str | None, list[Issue]]:
     """The template: the year's, unless the tables' shape says otherwise (then the shape, and a warning)."""
     template, shape = template_for_year(year), _shape(tables_text)
     if shape is None or shape == template:
+        if template is None:
+            return None, [issue(IssueCode.TEMPLATE_UNKNOWN, None, "no year and no template-specific row: read as 2021")]
         return template, []
+    if template is None:
+        return shape, []
     message = f"year {year} implies template {template} but the tables have the {shape} shape"
-    return shape, [Issue("TEMPLATE_MISMATCH", "warning", line, message)]
+    return shape, [issue(IssueCode.TEMPLATE_MISMATCH, line, message)]
 
 
-def parse_text(text: str) -> Report:
-    """The canonical report of one annual-report text; raises :class:`NotAReportError` if it is not one."""
-    lines = normalize_text(text).split("\n")
-    header = read_header(lines)
-    sections = find_sections(lines, header.line + 1)
-    absent = [n for n in REQUIRED if n not in sections]
-    if absent:
-        names = "、".join(SECTION_HEADINGS[n] for n in absent)
-        raise NotAReportError(f"not a disclosure annual report of the national format: no section {names}")
+def _line_of(text: str, offset: int) -> int:
+    """The 0-based line holding ``offset``."""
+    return text.count("\n", 0, offset)
 
-    def body(section: Section) -> Iterator[tuple[int, str]]:
-        """The section's content as (1-based line number, text) pairs."""
-        return zip(count(section.heading + 2), lines[section.heading + 1 : section.end])
 
-    tables_text = "".join(lines[sections[2].heading : sections[3].end]).replace(" ", "")
-    template, issues = _template(header.year, tables_text, sections[2].heading + 1)
-    after_six = sections[6].heading + 1 if 6 in sections else None
-    report = Report.blank(
-        header.agency_name,
-        header.year,
-        template,
-        header.title,
-        region_hint=header.region_hint,
-        published_at=published_date(lines, sections[min(sections)].heading, after_six),
+def _year(header: Header, text: str, year: int | None) -> tuple[int | None, str | None, list[Issue]]:
+    """The report year: given (a manifest or ``--year``), from the title, else from the body."""
+    if year is not None:
+        return year, "manifest", []
+    if header.year is not None:
+        return header.year, "title", []
+    stated = body_year(text, date.today().year + 1)
+    if stated is not None:
+        return stated[0], "body", [issue(IssueCode.YEAR_FROM_BODY, None, f"year {stated[0]} read from 「{stated[1]}」")]
+    return None, None, [issue(IssueCode.YEAR_MISSING, None, "no report year in the title or the body")]
+
+
+def _agency(header: Header, agency: str | None) -> tuple[str | None, str | None, list[Issue]]:
+    if agency:
+        return agency, "manifest", []
+    if header.agency_name is None:
+        return None, None, [issue(IssueCode.AGENCY_MISSING, None, "no agency named in the title, 发布机构 or page header")]
+    if header.agency_source == "publisher":
+        found = issue(IssueCode.AGENCY_FROM_PUBLISHER, None, f"agency {header.agency_name} from the page's 发布机构")
+        return header.agency_name, "publisher", [found]
+    if header.agency_source == "page_header":
+        found = issue(IssueCode.AGENCY_FROM_PAGE_HEADER, None, f"agency {header.agency_name} from the line above the title")
+        return header.agency_name, "page_header", [found]
+    return header.agency_name, header.agency_source, []
+
+
+def parse_text(text: str, *, year: int | None = None, agency: str | None = None) -> Report:
+    """The canonical report of one annual-report text; raises :class:`NotAReportError` if it holds none of
+    the three tables. ``year`` and ``agency``, when given (a manifest, ``--year``), win over the text."""
+    normal = normalize(text)
+    body = normal.text
+    lines = body.split("\n")
+    header = read_header(lines, body)
+    start = sum(map(len, lines[: header.line])) + header.line if header.line is not None else 0
+    sections = find_sections(body, start)
+    regions = {n: region(sections, n, start, len(body)) for n in REQUIRED}
+    tables_text = _SPACES.sub("", body[min(lo for lo, _ in regions.values()) : max(hi for _, hi in regions.values())])
+    report_year, year_source, issues = _year(header, body, year)
+    template, found = _template(report_year, tables_text, _first_line(sections, body, 3))
+    issues += found
+    name, agency_source, found = _agency(header, agency)
+    issues += found
+    if normal.simplified_lines:
+        residue = f"; {normal.pinyin_removed} pinyin annotation(s) removed" if normal.pinyin_removed else ""
+        issues.append(
+            issue(
+                IssueCode.TRADITIONAL_FOLDED,
+                normal.simplified_lines[0],
+                f"{len(normal.simplified_lines)} line(s) in traditional characters converted to simplified{residue}",
+            )
+        )
+    shape = template or "2021"
+    overview = _content(body, sections.get(1))
+    first = min((s.start for s in sections.values()), default=start)
+    after_six = _line_of(body, sections[6].body) + 1 if 6 in sections else None
+    extracted = (
+        ("proactive", extract_proactive(tokenize(body, *regions[2]), shape, overview)),
+        ("applications", extract_applications(tokenize(body, *regions[3]), shape)),
+        ("reviews", extract_reviews(tokenize(body, *regions[4]))),
     )
-    for table, extracted in (
-        ("proactive", extract_proactive(tokenize(body(sections[2])), template)),
-        ("applications", extract_applications(tokenize(body(sections[3])), template)),
-        ("reviews", extract_reviews(tokenize(body(sections[4])))),
-    ):
-        setattr(report, table, extracted.values)
-        report.provenance.update(extracted.provenance)
-        issues.extend(extracted.issues)
-    for n in (1, 5, 6):
+    if not any(table.found for _, table in extracted):
+        raise NotAReportError(
+            "not a disclosure annual report: none of its three tables (二、主动公开 / 三、申请 / 四、复议诉讼) is in the text"
+        )
+    (_, proactive), (_, applications), (_, reviews) = extracted
+    report = Report(
+        name,
+        report_year,
+        template,
+        header.title or "",
+        region_hint=header.region_hint,
+        published_at=published_date(lines, _line_of(body, first), after_six),
+        agency_source=agency_source,
+        year_source=year_source,
+        source_url=header.source_url,
+        proactive=proactive.values,
+        applications=applications.values,
+        reviews=reviews.values,
+    )
+    locate = Locator(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), lines)
+    for _, table in extracted:
+        report.provenance.update(table.provenance)
+        report.locations.update(locate.all(table.locations))
+        issues.extend(table.issues)
+    for n in (1, 2, 3, 4, 5):
         if n not in sections:
-            issues.append(Issue("SECTION_MISSING", "info", None, f"section {SECTION_HEADINGS[n]} not found"))
+            severity = "warning" if n in REQUIRED else None
+            issues.append(issue(IssueCode.SECTION_MISSING, None, f"section {SECTION_HEADINGS[n]} not found", severity))
     report.issues = issues
-    if 1 in sections:
-        report.overview = "\n".join(t for _, t in body(sections[1]) if t.strip()).strip()
+    report.overview = overview
     return report
+
+
+def _first_line(sections: dict[int, Section], text: str, number: int) -> int | None:
+    return _line_of(text, sections[number].start) + 1 if number in sections else None
+
+
+def _content(text: str, section: Section | None) -> str:
+    """A narrative section's text, one paragraph a line."""
+    if section is None:
+        return ""
+    return "\n".join(line.strip() for line in text[section.body : section.end].split("\n") if line.strip())
 
 
 def parse_file(path: str | Path) -> Report:

@@ -41,13 +41,18 @@ class Prepared:
     issue_counts: dict[str, int] = field(default_factory=dict)
 
 
-def parse_bytes(data: bytes, filename: str) -> tuple[Report, str, str]:
-    """Parse a document's bytes; returns the report, its text and its format. Raises ParseFailure."""
+def parse_bytes(data: bytes, filename: str, overrides: Overrides | None = None) -> tuple[Report, str, str]:
+    """Parse a document's bytes; returns the report, its text and its format. Raises ParseFailure.
+
+    A year or agency in ``overrides`` is given to the parser, so that the template follows the year given.
+    """
     from loaders.parse import parse_text
 
+    overrides = overrides or Overrides()
     try:
         document = read_document(data, filename)
-        return parse_text(document.text), document.text, document.format
+        report = parse_text(document.text, year=overrides.year, agency=overrides.agency)
+        return report, document.text, document.format
     except (UnreadableDocumentError, NotAReportError) as exc:
         raise ParseFailure(str(exc).splitlines()[0]) from None
 
@@ -86,13 +91,19 @@ def prepare(path: str, overrides: Overrides | None = None, *, synthetic: bool = 
         return Prepared(path, None, reason=f"cannot read file: {exc.strerror}")
     sha = hashlib.sha256(data).hexdigest()
     try:
-        report, text, fmt = parse_bytes(data, Path(path).name)
+        report, text, fmt = parse_bytes(data, Path(path).name, overrides)
     except ParseFailure as exc:
         return Prepared(path, sha, reason=str(exc))
     report = apply_overrides(report, overrides)
+    missing = [what for what, value in (("year", report.year), ("agency", report.agency_name)) if value is None]
+    if missing:
+        names = " and ".join({"year": "report year", "agency": "agency name"}[m] for m in missing)
+        options = " and ".join(f"--{m}" for m in missing)
+        return Prepared(path, sha, reason=f"the text gives no {names}: name it with {options} or a manifest")
     placement = place_report(report, region_code=overrides.region_code)
     report.issues.extend(placement.issues)
-    source = Source(overrides.source_url or Path(path).absolute().as_uri(), "synthetic" if synthetic else fmt, sha,
+    source_uri = overrides.source_url or report.source_url or Path(path).absolute().as_uri()
+    source = Source(source_uri, "synthetic" if synthetic else fmt, sha,
                     synthetic, text, PARSER_VERSION)
     counts: dict[str, int] = {}
     for issue in report.issues:

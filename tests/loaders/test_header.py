@@ -6,8 +6,7 @@ from datetime import date
 
 import pytest
 
-from loaders.canonical import NotAReportError
-from loaders.header import published_date, read_header, split_places
+from loaders.header import body_year, published_date, read_header, split_places
 from loaders.normalize import normalize_text
 
 
@@ -52,9 +51,51 @@ def test_full_width_year_in_title() -> None:
     assert header("红椿镇２０２１年政府信息公开工作年度报告").year == 2021
 
 
-def test_no_title_is_not_a_report() -> None:
-    with pytest.raises(NotAReportError):
-        header("关于做好2021年春节期间安全生产工作的通知\n各村、社区：")
+def test_no_title_leaves_the_identity_empty() -> None:
+    h = header("关于做好2021年春节期间安全生产工作的通知\n各村、社区：")
+    assert (h.title, h.year, h.agency_name, h.line) == (None, None, None, None)
+
+
+def test_title_at_the_start_of_a_one_line_page() -> None:
+    line = "平潭综合实验区2019年政府信息公开工作年度报告 根据《中华人民共和国政府信息公开条例》…一、总体情况…"
+    h = header(line)
+    assert (h.title, h.year, h.agency_name, h.agency_source) == (
+        "平潭综合实验区2019年政府信息公开工作年度报告", 2019, "平潭综合实验区", "title",
+    )
+    assert line[: h.end].endswith("年度报告")
+
+
+def test_crawler_fields_give_source_url_and_publisher() -> None:
+    text = "标题: 关于2022年度政府信息公开工作的年度报告\n发布时间: 2023-01-20 15:22\n发布机构: 威海市文登区信访局\n" \
+        "原文链接: https://www.wendeng.gov.cn/art/2023/1/20/art_1.html\n==== 正文 ====\n关于2022年度政府信息公开工作的年度报告"
+    h = header(text)
+    assert h.source_url == "https://www.wendeng.gov.cn/art/2023/1/20/art_1.html"
+    assert (h.year, h.agency_name, h.region_hint, h.agency_source) == (2022, "信访局", "威海市文登区", "publisher")
+
+
+def test_agency_from_the_line_above_a_title_that_names_none() -> None:
+    text = "关于2021年度政府信息公开工作的年度报告\n发布时间:2022-01-25\n盐边县新九镇人民政府\n\n关于2021年度政府信息公开工作的年度报告\n一、总体情况"
+    h = header(text)
+    assert (h.agency_name, h.region_hint, h.agency_source, h.line) == ("新九镇人民政府", "盐边县", "page_header", 4)
+
+
+def test_prose_mentioning_the_report_is_no_title() -> None:
+    assert header("根据《条例》规定,向社会公布2021年本级政府信息公开工作年度报告。").title is None
+
+
+@pytest.mark.parametrize(
+    ("body", "year"),
+    [
+        ("本报告所列数据的统计期限为2024年1月1日至2024年12月31日。2025年将继续…", 2024),
+        ("现将我办2022年度政府信息公开情况报告如下:", 2022),
+        ("2020 年,我单位对形成的政府信息实现了依法、有序公开", 2020),
+        ("我镇将继续努力。", None),
+        ("20201年,我镇未收到申请。", None),  # a typo is never a year
+    ],
+)
+def test_year_from_the_body(body: str, year: int | None) -> None:
+    found = body_year(normalize_text(body), 2026)
+    assert (found[0] if found else None) == year
 
 
 @pytest.mark.parametrize(

@@ -146,15 +146,27 @@ def test_row_with_six_numbers_resolved_uniquely_is_inferred() -> None:
 
 
 def test_row_with_six_numbers_not_resolvable_is_null_never_wrong() -> None:
-    # 1 1 0 0 0 2 fits four ways (the 2 a total, or a leaf with the total lost): no guess.
-    rows = {"new_received": "1\t1\t0\t0\t0\t0\t2", "partially_granted": "1\t1\t0\t0\t0\t2",
-            "outcome_total": "1\t1\t0\t0\t0\t0\t2"}  # fmt: skip
+    # 1 0 0 0 0 1 fits three ways alone (0 1 …, 1 0 …, or the total lost); granted and partially granted both
+    # read so, and the outcome rows must add up to 1 1 0 0 0 0 2: either row may hold either 1. No guess.
+    rows = {"new_received": "1\t1\t0\t0\t0\t0\t2", "granted": "1\t0\t0\t0\t0\t1",
+            "partially_granted": "1\t0\t0\t0\t0\t1", "outcome_total": "1\t1\t0\t0\t0\t0\t2"}  # fmt: skip
     text = report(rows)
     parsed = parse_text(text)
-    assert set(parsed.applications["partially_granted"].values()) == {None}
-    assert all(parsed.provenance[f"applications.partially_granted.{c}"] == "missing" for c in APPLICANT_COLUMNS)
-    issue = next(i for i in parsed.issues if i.code == "ROW_UNRESOLVED")
+    for row in ("granted", "partially_granted"):
+        assert set(parsed.applications[row].values()) == {None}
+        assert all(parsed.provenance[f"applications.{row}.{c}"] == "missing" for c in APPLICANT_COLUMNS)
+    issue = next(i for i in parsed.issues if i.code == "ROW_UNRESOLVED" and "部分公开" in i.message)
     assert issue.line == line_of(text, "（二）部分公开")
+
+
+def test_row_with_six_numbers_placed_by_the_column_identity() -> None:
+    # 1 1 0 0 0 2 alone fits four ways, but the outcome rows must add up to the outcome total, and every
+    # other outcome row is known: partially granted = 1 1 0 0 0 0 2, one of its four readings.
+    rows = {"new_received": "1\t1\t0\t0\t0\t0\t2", "partially_granted": "1\t1\t0\t0\t0\t2",
+            "outcome_total": "1\t1\t0\t0\t0\t0\t2"}  # fmt: skip
+    parsed = parse_text(report(rows))
+    assert list(parsed.applications["partially_granted"].values()) == [1, 1, 0, 0, 0, 0, 2]
+    assert parsed.provenance["applications.partially_granted.total"] == "inferred"
 
 
 def test_total_row_with_lost_cells_recovered_from_column_identities() -> None:
@@ -224,10 +236,10 @@ def test_2019_template_negative_change_and_procurement_amount() -> None:
 
 
 def test_not_a_report_raises() -> None:
-    with pytest.raises(NotAReportError, match="no title"):
+    with pytest.raises(NotAReportError, match="none of its three tables"):
         parse_text("关于印发2021年政务公开工作要点的通知\n各乡镇人民政府：\n现将要点印发给你们。")
 
 
 def test_report_without_its_tables_raises() -> None:
-    with pytest.raises(NotAReportError, match="三、收到和处理政府信息公开申请情况"):
+    with pytest.raises(NotAReportError, match="none of its three tables"):
         parse_text("官渡镇2021年政府信息公开工作年度报告\n一、总体情况\n二、主动公开政府信息情况\n正文")

@@ -1,0 +1,446 @@
+"""§3, the application matrix: every row of the template, read as printed or recovered through identities.
+
+Each run of values is named by the label around it (:func:`loaders.labels.match_row`). A row with its seven
+cells is read as printed, whatever its sums (a report whose own numbers do not add up is flagged by the
+checks, never repaired). Any other row gets its candidate readings — digits glued without separators split
+so that the six applicant columns add up to 总计 (:mod:`loaders.splits`), or one cell lost or doubled — and
+the table is then solved as a whole: the column identities (new + carried over = outcome total + carried
+forward; the outcome rows add up to the outcome total) choose among a row's candidates, and can give a row
+whose cells were lost. A row is taken only when exactly one reading is left; else it is null, with an issue
+that lists what was left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from itertools import product
+
+from loaders.canonical import (
+    APPLICANT_COLUMNS,
+    APPLICATION_ROWS,
+    OUTCOME_LEAVES,
+    ROW_LABELS_2019,
+    ROW_LABELS_2021,
+    Location,
+    empty_applications,
+)
+from loaders.cells import Stream
+from loaders.issues import IssueCode, issue
+from loaders.labels import match_row
+from loaders.numbers import Kind
+from loaders.recovery import ROW_SUM, is_subsequence
+from loaders.splits import MAX_CANDIDATES, describe, splits
+from loaders.tables import Extracted, Run, read_cell, runs, token_location
+
+WIDTH = len(APPLICANT_COLUMNS)
+_EMPTY, _NUMBER = Kind.EMPTY, Kind.NUMBER
+# Identity 1, as signs: new + carried over − outcome total − carried forward = 0, per column.
+_BALANCE = {"new_received": 1, "carried_over": 1, "outcome_total": -1, "carried_forward": -1}
+# The most combinations of candidate rows tried together when the identities must choose jointly.
+_MAX_COMBINATIONS = 20_000
+
+Vector = tuple[int, ...]
+
+
+def _identities(template: str) -> list[dict[str, int]]:
+    leaves = OUTCOME_LEAVES[template]
+    return [_BALANCE, {**dict.fromkeys(leaves, 1), "outcome_total": -1}]  # identity 3: leaves − total = 0
+
+
+_IDENTITIES = {t: _identities(t) for t in APPLICATION_ROWS}
+
+
+def _label(row: str, template: str) -> str:
+    return (ROW_LABELS_2019 if template == "2019" else ROW_LABELS_2021)[row]
+
+
+@dataclass(slots=True)
+class _Row:
+    """One labelled run: read as printed (``fixed``), or its candidate readings and how they arose."""
+
+    key: str
+    run: Run
+    cells: list[int]
+    line: int
+    fixed: tuple[int | None, ...] | None = None
+    numbers: tuple[str, ...] = ()
+    # Candidate vector → where each value came from: (cell index, start, end) in the stream, or None.
+    candidates: dict[Vector, tuple[tuple[int, int, int] | None, ...]] = field(default_factory=dict)
+    glued: bool = False  # some candidate splits a run of digits
+    # Only a row of plain numbers can be recovered; one with a dash or an empty cell among too few is not.
+    recoverable: bool = False
+
+
+def extract_applications(stream: Stream, template: str) -> Extracted:
+    """§3 of ``template`` from the cells of its section."""
+    out = Extracted(empty_applications(template))
+    rows = _read_rows(stream, template, out)
+    out.found = bool(rows)
+    known: dict[str, tuple[int | None, ...]] = {}
+    pending: dict[str, _Row] = {}
+    for key, row in rows.items():
+        if row.fixed is not None:
+            _store_fixed(out, stream, row, template)
+            known[key] = row.fixed
+        elif row.recoverable:
+            pending[key] = row
+    _solve(out, stream, pending, known, template)
+    for row in pending.values():
+        _unresolved(out, row, template)
+    for row in rows.values():
+        if row.fixed is None and not row.recoverable:
+            _unresolved(out, row, template)
+    _report_absent(out, rows, template)
+    return out
+
+
+# Reading rows --------------------------------------------------------------------------------------------
+
+
+def _read_rows(stream: Stream, template: str, out: Extracted) -> dict[str, _Row]:
+    """The run each §3 row label names, read as printed where it has seven cells."""
+    rows: dict[str, _Row] = {}
+    cells, lines = stream.cells, stream.lines
+    for run in runs(stream):
+        values = run.cells
+        kinds = {cells[i].kind for i in values}
+        line = lines[values[0]]
+        if kinds == {_EMPTY} and len(values) < WIDTH - 1:
+            continue  # stray ``|`` lines and header padding, not an empty row
+        wrapped = ()
+        if run.after:
+            after_line = lines[run.after[0]]
+            wrapped = tuple(cells[i].text for i in run.after if lines[i] == after_line)
+        own = tuple(cells[i].text for i in run.own)
+        before = tuple(cells[i].text for i in run.before)
+        key = match_row(own, before, wrapped, template, rows)
+        if key is None:
+            if kinds != {_EMPTY}:
+                out.issues.append(issue(IssueCode.UNLABELLED_NUMBERS, line, "§3: numbers without a row label"))
+            continue
+        if key in rows:
+            out.issues.append(
+                issue(IssueCode.ROW_DUPLICATE, line, f"§3 row 「{_label(key, template)}」 read twice")
+            )
+            continue
+        while len(values) > WIDTH and cells[values[-1]].kind is _EMPTY:
+            values.pop()  # a bare ``|`` or an empty paragraph after the row: layout, not an eighth cell
+        row = _Row(key, run, values, line)
+        if len(values) == WIDTH:
+            row.fixed = ()  # read cell by cell below
+        elif kinds == {_NUMBER}:
+            row.numbers = tuple(cells[i].text for i in values)
+            row.recoverable = True
+            _candidates(row)
+        rows[key] = row
+    return rows
+
+
+def _candidates(row: _Row) -> None:
+    """Every reading of a row with the wrong number of cells that keeps its own sum: glued digits split,
+    a lost cell filled, a doubled cell dropped."""
+    numbers = row.numbers
+    for values, spans in splits(numbers, WIDTH, ROW_SUM):
+        row.candidates.setdefault(values, tuple((row.cells[ti], s, e) for ti, s, e in spans))
+        row.glued = row.glued or len(numbers) < WIDTH
+    if not all(n.lstrip("-").isdigit() for n in numbers):
+        return
+    ints = [int(n) for n in numbers]
+    whole = [(i, 0, len(n)) for i, n in zip(row.cells, numbers, strict=True)]
+    if len(ints) == WIDTH - 1:
+        for gap in range(WIDTH):
+            read = [*ints[:gap], None, *ints[gap:]]
+            filled = _fill(read, gap)
+            if filled is not None:
+                row.candidates.setdefault(filled, (*whole[:gap], None, *whole[gap:]))
+    elif len(ints) == WIDTH + 1:
+        for drop in range(len(ints)):
+            kept = (*ints[:drop], *ints[drop + 1 :])
+            if sum(kept[:-1]) == kept[-1]:
+                row.candidates.setdefault(kept, (*whole[:drop], *whole[drop + 1 :]))
+
+
+def _fill(read: list[int | None], gap: int) -> Vector | None:
+    """``read`` with its one gap solved from the row sum, if the value is a non-negative whole number."""
+    known = [v for v in read if v is not None]
+    value = sum(known) if gap == WIDTH - 1 else known[-1] - sum(known[:-1])
+    if value < 0:
+        return None
+    return tuple(value if v is None else v for v in read)  # type: ignore[misc]
+
+
+# Dotted paths of every cell, built once: formatting them per cell costs more than reading the cell.
+_PATHS = {
+    row: tuple(f"applications.{row}.{column}" for column in APPLICANT_COLUMNS)
+    for row in dict.fromkeys(APPLICATION_ROWS["2021"] + APPLICATION_ROWS["2019"])
+}
+
+
+def _store_fixed(out: Extracted, stream: Stream, row: _Row, template: str) -> None:
+    """A row with its seven cells, read cell by cell; ``row.fixed`` becomes its values."""
+    cells, lines = stream.cells, stream.lines
+    read = [cells[i] for i in row.cells]
+    try:
+        # The common row: seven counts, read in place (an empty, dash or decimal cell raises).
+        row.fixed = fixed = tuple([int(c.text) for c in read])
+    except ValueError:
+        pass
+    else:
+        out.values[row.key].update(zip(APPLICANT_COLUMNS, fixed, strict=True))
+        spans = [(lines[i], c.start, c.end) for i, c in zip(row.cells, read, strict=True)]
+        out.locations.update(zip(_PATHS[row.key], spans, strict=True))
+        return
+    values: list[int | None] = []
+    empty = False
+    for column, i in zip(APPLICANT_COLUMNS, row.cells, strict=True):
+        path = f"applications.{row.key}.{column}"
+        value, problems = read_cell(stream, i, f"§3 row 「{_label(row.key, template)}」 {column}")
+        out.issues.extend(problems)
+        empty = empty or stream.cells[i].kind is _EMPTY
+        values.append(value)  # type: ignore[arg-type]
+        out.set(path, value, stream.span(i))
+    row.fixed = tuple(values)
+    if empty:
+        out.issues.append(
+            issue(IssueCode.CELLS_EMPTY, row.line, f"§3 row 「{_label(row.key, template)}」: empty cell(s) read as null")
+        )
+
+
+# Solving the table ---------------------------------------------------------------------------------------
+
+
+def _identity_vectors(
+    key: str, known: dict[str, tuple[int | None, ...]], waiting_on: Collection[str], template: str
+) -> tuple[set[Vector], bool]:
+    """Row vectors the column identities give from complete known rows, and whether one waits on a row
+    still being solved."""
+    vectors: set[Vector] = set()
+    waiting = False
+    for signs in _IDENTITIES[template]:
+        if key not in signs:
+            continue
+        others = [r for r in signs if r != key]
+        if not all(r in known and None not in known[r] for r in others):
+            waiting = waiting or any(r in waiting_on for r in others)
+            continue
+        vector = tuple(-signs[key] * sum(signs[r] * known[r][c] for r in others) for c in range(WIDTH))  # type: ignore[operator]
+        if min(vector) >= 0:
+            vectors.add(vector)
+    return vectors, waiting
+
+
+def _compatible(row: _Row, vector: Vector) -> bool:
+    """Whether ``vector`` can be what the row printed: its numbers in order, or its digits cut into cells."""
+    if vector in row.candidates:
+        return True
+    if all(n.lstrip("-").isdigit() for n in row.numbers) and is_subsequence([int(n) for n in row.numbers], vector):
+        return True
+    return _cuts_into(row.numbers, vector)
+
+
+def _cuts_into(numbers: tuple[str, ...], vector: Vector) -> bool:
+    """Whether the digit runs read as ``vector``'s cells, each cell within one run."""
+    cells = iter(str(v) for v in vector)
+    for number in numbers:
+        pos = 0
+        while pos < len(number):
+            cell = next(cells, None)
+            if cell is None or not number.startswith(cell, pos):
+                return False
+            pos += len(cell)
+    return next(cells, None) is None
+
+
+def _solve(
+    out: Extracted, stream: Stream, pending: dict[str, _Row], known: dict[str, tuple[int | None, ...]], template: str
+) -> None:
+    """Settle pending rows one at a time where a single reading is left; let the identities choose jointly
+    among candidates when one at a time settles nothing more."""
+    relaxed = False
+    while pending:
+        if _settle_one(out, stream, pending, known, template, relaxed):
+            relaxed = False
+        elif not relaxed:
+            relaxed = True
+        elif not _settle_jointly(out, stream, pending, known, template):
+            break
+
+
+def _settle_one(
+    out: Extracted,
+    stream: Stream,
+    pending: dict[str, _Row],
+    known: dict[str, tuple[int | None, ...]],
+    template: str,
+    relaxed: bool,
+) -> bool:
+    """Settle the first pending row with one reading left; a row waiting on another goes last."""
+    for key, row in pending.items():
+        if len(row.candidates) > MAX_CANDIDATES:
+            continue
+        vectors, waiting = _identity_vectors(key, known, pending, template)
+        if waiting and not relaxed:
+            continue
+        given = {v for v in vectors if _compatible(row, v)}
+        left = set(row.candidates) | given
+        if len(left) != 1 and given and len(row.candidates) > 1:
+            left = set(row.candidates) & given
+        if len(left) != 1:
+            continue
+        (vector,) = left
+        _settle(out, stream, pending, known, key, vector, template, by_columns=bool(given))
+        return True
+    return False
+
+
+def _settle_jointly(
+    out: Extracted, stream: Stream, pending: dict[str, _Row], known: dict[str, tuple[int | None, ...]], template: str
+) -> bool:
+    """Try every combination of the ambiguous rows' candidates against the column identities; settle each row
+    whose reading is the same in every combination that satisfies them all."""
+    ambiguous = {k: r for k, r in pending.items() if 1 < len(r.candidates) <= MAX_CANDIDATES}
+    if not ambiguous:
+        return False
+    size = 1
+    for row in ambiguous.values():
+        size *= len(row.candidates)
+    if size > _MAX_COMBINATIONS:
+        return False
+    keys = list(ambiguous)
+    survivors: list[tuple[Vector, ...]] = []
+    for combination in product(*(list(ambiguous[k].candidates) for k in keys)):
+        trial = {**known, **dict(zip(keys, combination, strict=True))}
+        if _all_hold(trial, keys, template):
+            survivors.append(combination)
+    if not survivors:
+        return False
+    settled = False
+    for index, key in enumerate(keys):
+        readings = {combination[index] for combination in survivors}
+        if len(readings) == 1:
+            _settle(out, stream, pending, known, key, readings.pop(), template, by_columns=True)
+            settled = True
+    return settled
+
+
+def _all_hold(values: dict[str, tuple[int | None, ...]], involved: list[str], template: str) -> bool:
+    """Whether every column identity touching an ``involved`` row holds where all its cells are known."""
+    for signs in _IDENTITIES[template]:
+        if not any(k in signs for k in involved) or not all(r in values for r in signs):
+            continue
+        for c in range(WIDTH):
+            cells = [values[r][c] for r in signs]
+            if None not in cells and sum(s * v for s, v in zip(signs.values(), cells, strict=True)) != 0:  # type: ignore[operator]
+                return False
+    return True
+
+
+def _settle(
+    out: Extracted,
+    stream: Stream,
+    pending: dict[str, _Row],
+    known: dict[str, tuple[int | None, ...]],
+    key: str,
+    vector: Vector,
+    template: str,
+    by_columns: bool,
+) -> None:
+    row = pending.pop(key)
+    known[key] = vector
+    origin = row.candidates.get(vector) or _aligned(row, vector)
+    for column, value, where in zip(APPLICANT_COLUMNS, vector, origin, strict=True):
+        location: Location | None = None
+        if where is not None:
+            i, start, end = where
+            location = token_location(stream, i, start, end)
+        out.set(f"applications.{key}.{column}", value, location, "inferred")
+    label = _label(key, template)
+    printed = " ".join(row.numbers)
+    how = "the row sum and the column identities" if by_columns else "the row sum"
+    if row.glued and _cuts_into(row.numbers, vector):
+        code, message = IssueCode.GLUED_CELLS_SPLIT, f"「{printed}」 read as {describe(vector)}: the only split {how} allow"
+    else:
+        code = IssueCode.ROW_CELLS_INFERRED
+        message = f"{len(row.numbers)} numbers for {WIDTH} columns; placed by the table's identities"
+    out.issues.append(issue(code, row.line, f"§3 row 「{label}」 (line {row.line}): {message}"))
+
+
+def _aligned(row: _Row, vector: Vector) -> tuple[tuple[int, int, int] | None, ...]:
+    """Where each of ``vector``'s values was printed, for a reading the identities gave: the row's numbers
+    matched in order (a cell they lack has no place), or its digit runs cut into the cells."""
+    where: list[tuple[int, int, int] | None] = [None] * WIDTH
+    if _cuts_into(row.numbers, vector) and len(row.numbers) < WIDTH:
+        k = 0
+        for i, number in zip(row.cells, row.numbers, strict=True):
+            pos = 0
+            while pos < len(number):
+                size = len(str(vector[k]))
+                where[k] = (i, pos, pos + size)
+                pos, k = pos + size, k + 1
+        return tuple(where)
+    numbers = iter(zip(row.cells, row.numbers, strict=True))
+    pending = next(numbers, None)
+    for k, value in enumerate(vector):
+        if pending is not None and pending[1].lstrip("-").isdigit() and int(pending[1]) == value:
+            where[k] = (pending[0], 0, len(pending[1]))
+            pending = next(numbers, None)
+    return tuple(where)
+
+
+# What was not read ---------------------------------------------------------------------------------------
+
+
+def _unresolved(out: Extracted, row: _Row, template: str) -> None:
+    for column in APPLICANT_COLUMNS:
+        out.set(f"applications.{row.key}.{column}", None, None)
+    label = _label(row.key, template)
+    printed = " ".join(row.numbers) or f"{len(row.cells)} cells"
+    if row.glued and len(row.candidates) > 1:
+        listed = "; ".join(describe(v) for v in list(row.candidates)[:6])
+        more = f" and {len(row.candidates) - 6} more" if len(row.candidates) > 6 else ""
+        message = (
+            f"§3 row 「{label}」 (line {row.line}): 「{printed}」 holds {WIDTH} cells without separators and "
+            f"{len(row.candidates)} splits fit its sums ({listed}{more}); left null"
+        )
+        out.issues.append(issue(IssueCode.GLUED_CELLS_AMBIGUOUS, row.line, message))
+        return
+    out.issues.append(
+        issue(
+            IssueCode.ROW_UNRESOLVED,
+            row.line,
+            f"§3 row 「{label}」 (line {row.line}): {len(row.cells)} cells for {WIDTH} columns "
+            "and no single placement satisfies the identities; left null",
+        )
+    )
+
+
+def _report_absent(out: Extracted, rows: dict[str, _Row], template: str) -> None:
+    """Rows not in the text: one issue for a table cut off at its end, one per row missing in the middle."""
+    order = APPLICATION_ROWS[template]
+    absent = [k for k in order if k not in rows]
+    for key in absent:
+        for column in APPLICANT_COLUMNS:
+            out.set(f"applications.{key}.{column}", None, None)
+    if not absent:
+        return
+    if not rows:
+        out.issues.append(issue(IssueCode.TABLE_MISSING, None, "§3 table not found: its values are null"))
+        return
+    last_read = max(order.index(k) for k in rows)
+    tail = [k for k in absent if order.index(k) > last_read]
+    if tail:
+        out.issues.append(
+            issue(
+                IssueCode.TABLE_CUT_OFF,
+                None,
+                f"§3 stops after 「{_label(order[last_read], template)}」: {len(tail)} row(s) after it are not in "
+                "the text and are null",
+            )
+        )
+    for key in absent:
+        if key not in tail:
+            out.issues.append(
+                issue(IssueCode.ROW_MISSING, None, f"§3 row 「{_label(key, template)}」 not found or has no numbers")
+            )
+

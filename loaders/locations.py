@@ -1,0 +1,113 @@
+"""Where a value stands in the document text as stored, from where it stands in the normal form.
+
+The parser reads the normal form (:mod:`loaders.normalize`); people, and the dashboard's source view, see
+the document as it arrived. Normalisation keeps lines, but not always columns: full-width forms fold
+(``（一）`` stays three characters, ``㈠`` becomes three), spaces between Chinese characters go, Markdown
+prefixes and flipbook page prefixes go, pinyin residue goes. A line whose length did not change is mapped
+column for column; another is aligned character by character.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from itertools import compress, count
+from operator import ne
+
+from loaders.canonical import Location
+
+_PREFIX = re.compile(r"^(?:[ \t]*Page\s+\d+\s*[-–—:]\s*|#{1,6}[ ]*|[-*+][ ]+(?=\S))")
+_RESIDUE = re.compile(r"\[bookmark:[^\]]*\]|\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]{1,7}\)")
+
+
+def _piece(char: str) -> str:
+    if char.isascii():
+        return char
+    return unicodedata.normalize("NFKC", char).replace("\u2212", "-")
+
+
+def _common(raw: str, i: int, norm: str, j: int) -> int:
+    """How many characters ``raw[i:]`` and ``norm[j:]`` share from the start (slice comparisons run in C)."""
+    limit = min(len(raw) - i, len(norm) - j)
+    if limit == 0 or raw[i] != norm[j]:
+        return 0
+    if raw[i : i + limit] == norm[j : j + limit]:
+        return limit
+    low, high = 1, limit  # raw[i:i+low] matches, raw[i:i+high] does not
+    while high - low > 1:
+        mid = (low + high) // 2
+        if raw[i : i + mid] == norm[j : j + mid]:
+            low = mid
+        else:
+            high = mid
+    return low
+
+
+def align(raw: str, norm: str) -> list[int]:
+    """For each column of ``norm`` (and one past its end), the column of ``raw`` it came from.
+
+    Equal stretches are matched whole; between them a character was folded (``（`` → ``(``), converted
+    (``數`` → ``数``) or dropped (a space between Chinese characters, a prefix, pinyin residue).
+    """
+    out = [0] * (len(norm) + 1)
+    i = j = 0
+    prefix = _PREFIX.match(raw)
+    if prefix is not None and not norm.startswith(prefix.group()):
+        i = prefix.end()
+    while j < len(norm) and i < len(raw):
+        same = _common(raw, i, norm, j)
+        if same:
+            out[j : j + same] = range(i, i + same)
+            i += same
+            j += same
+            continue
+        piece = _piece(raw[i])
+        if piece and norm.startswith(piece, j):
+            for k in range(len(piece)):
+                out[j + k] = i
+            j += len(piece)
+            i += 1
+        elif raw[i].isspace() or not piece:
+            i += 1
+        elif (m := _RESIDUE.match(raw, i)) is not None and not norm.startswith(m.group(), j):
+            i = m.end()
+        else:  # a character converted to another (traditional to simplified)
+            out[j] = i
+            i += 1
+            j += 1
+    while j <= len(norm):
+        out[j] = i
+        j += 1
+    return out
+
+
+class Locator:
+    """Maps locations in the normal form of a document to locations in its stored text, a line at a time."""
+
+    def __init__(self, raw_lines: list[str], norm_lines: list[str]) -> None:
+        self._raw = raw_lines
+        self._norm = norm_lines
+        self._maps: dict[int, list[int]] = {}
+        # 1-based lines whose columns moved; every other location stands as it is. (Compared in C.)
+        self.moved = frozenset(compress(count(1), map(ne, map(len, raw_lines), map(len, norm_lines))))
+
+    def all(self, locations: dict[str, Location]) -> dict[str, Location]:
+        """``locations`` in the stored text."""
+        if not self.moved:
+            return locations
+        moved = self.moved
+        return {path: self(where) if where[0] in moved else where for path, where in locations.items()}
+
+    def __call__(self, where: Location) -> Location:
+        line, start, end = where
+        index = line - 1
+        if index >= len(self._raw) or index >= len(self._norm):
+            return where
+        raw, norm = self._raw[index], self._norm[index]
+        if len(raw) == len(norm):
+            return where
+        mapping = self._maps.get(index)
+        if mapping is None:
+            mapping = self._maps[index] = align(raw, norm)
+        end_raw = mapping[end - 1] + 1 if end > start else mapping[start]
+        return line, mapping[start], end_raw

@@ -1,0 +1,173 @@
+"""§2, proactive disclosure: each category row's cells in metric order.
+
+A row's cells follow its label: on its line (tabs, pipes), on the lines after it (one cell per line or per
+paragraph), or glued to it. A tab row with fewer values than metrics keeps its empty cells in place.
+Glued digits (``行政规范性文件693665``) have no identity to settle them: a run is split only when one split
+exists (``000`` is 0, 0, 0), or when the §1 narrative states the figures that pick one
+(``现行有效行政规范性文件698件``); otherwise the row is null with the candidates listed.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from loaders.canonical import CATEGORY_LABELS, DECIMAL_METRICS, PROACTIVE_METRICS, Location, Value, empty_proactive
+from loaders.cells import Stream
+from loaders.issues import IssueCode, issue
+from loaders.labels import match_category
+from loaders.numbers import Kind
+from loaders.splits import MAX_CANDIDATES, describe, splits
+from loaders.tables import Extracted, read_cell, token_location
+
+_EMPTY, _NUMBER, _TEXT, _PAD = Kind.EMPTY, Kind.NUMBER, Kind.TEXT, Kind.PAD
+_MAX_DIGITS = 9
+# What a narrative may state of a §2 cell: (category, metric) → pattern whose group 1 is the figure.
+_DOCS = {"regulations": "规章", "normative_documents": r"(?:行政)?规范性文件"}
+_STATED: dict[tuple[str, str], re.Pattern[str]] = {}
+for _category, _word in _DOCS.items():
+    _STATED[(_category, "in_force")] = re.compile(rf"现行有效的?{_word}(?:共|合计)?(\d+)件")
+    _STATED[(_category, "issued")] = re.compile(
+        rf"(?:本年度?|全年|年内|今年)(?:共|累计)?(?:新)?(?:制发|印发|出台|制定)(?:的|了)?{_word}(?:共|合计)?(\d+)件"
+    )
+    _STATED[(_category, "repealed")] = re.compile(rf"废止(?:的|了)?{_word}(?:共|合计)?(\d+)件")
+
+
+def stated_figures(narrative: str, category: str, metrics: tuple[str, ...]) -> dict[str, int]:
+    """The figures the narrative states for a category's metrics (``现行有效…698件`` → in_force 698)."""
+    figures: dict[str, int] = {}
+    for metric in metrics:
+        pattern = _STATED.get((category, metric))
+        found = {int(m.group(1)) for m in pattern.finditer(narrative)} if pattern else set()
+        if len(found) == 1:
+            figures[metric] = found.pop()
+    return figures
+
+
+def extract_proactive(stream: Stream, template: str, narrative: str = "") -> Extracted:
+    """§2 of ``template`` from the cells of its section; ``narrative`` is §1, which may settle glued cells."""
+    out = Extracted(empty_proactive(template))
+    cells = stream.cells
+    seen: set[str] = set()
+    for t, first in enumerate(cells):
+        if first.kind is not _TEXT:
+            continue
+        label = t  # the label's last cell: its values follow it
+        category = match_category(first.text, template)
+        if category is None and t + 1 < len(cells) and cells[t + 1].kind is _TEXT:
+            # A label wrapped over two cells (其他对外管 / 理服务事项): read it whole.
+            category = match_category(first.text + cells[t + 1].text, template)
+            label = t + 1
+        if category is None or category in seen:
+            continue
+        seen.add(category)
+        out.found = True
+        following = []
+        j = label + 1
+        while j < len(cells) and cells[j].kind is not _TEXT:
+            following.append(j)
+            j += 1
+        _read_row(out, stream, category, template, label, following, narrative)
+    for category, metrics in PROACTIVE_METRICS[template].items():
+        if category not in seen:
+            for metric in metrics:
+                out.provenance[f"proactive.{category}.{metric}"] = "missing"
+            out.issues.append(issue(IssueCode.ROW_MISSING, None, f"§2 row 「{CATEGORY_LABELS[category]}」 not found"))
+    return out
+
+
+def _read_row(
+    out: Extracted, stream: Stream, category: str, template: str, label: int, following: list[int], narrative: str
+) -> None:
+    cells, lines = stream.cells, stream.lines
+    metrics = PROACTIVE_METRICS[template][category]
+    explicit = [j for j in following if cells[j].kind is not _PAD]
+    same_line = [j for j in following if lines[j] == lines[label]]
+    line = lines[label]
+    # Values printed on the label's own line and in its own field: the row's borders are gone.
+    glued = bool(explicit) and all(lines[j] == line and cells[j].col == cells[label].col for j in explicit)
+    short = 0 < len(explicit) < len(metrics) and all(cells[j].kind is _NUMBER for j in explicit)
+    could_be_glued = short and (glued or len(same_line) < len(metrics))
+    if could_be_glued and _read_glued(out, stream, category, metrics, explicit, narrative, glued):
+        return
+    if len(explicit) >= len(metrics):
+        slots: list[int | None] = list(explicit[: len(metrics)])
+    elif len(same_line) >= len(metrics):
+        slots = list(same_line[: len(metrics)])  # a tab row: empty cells keep their place
+    else:
+        slots = [*explicit, *[None] * (len(metrics) - len(explicit))]
+    empty = False
+    for metric, slot in zip(metrics, slots, strict=True):
+        path = f"proactive.{category}.{metric}"
+        if slot is None:
+            out.set(path, None, None)
+            empty = True
+            continue
+        value, problems = read_cell(stream, slot, path, decimal=(category, metric) in DECIMAL_METRICS)
+        out.issues.extend(problems)
+        empty = empty or cells[slot].kind in (_EMPTY, _PAD)
+        out.set(path, value, stream.span(slot) if value is not None else None)
+    if empty:
+        out.issues.append(
+            issue(IssueCode.CELLS_EMPTY, line, f"§2 {CATEGORY_LABELS[category]}: empty cell(s) read as null")
+        )
+
+
+def _read_glued(
+    out: Extracted,
+    stream: Stream,
+    category: str,
+    metrics: tuple[str, ...],
+    explicit: list[int],
+    narrative: str,
+    glued: bool,
+) -> bool:
+    """A row whose cells were printed glued: read it if one split is left; False when it is not glued."""
+    tokens = tuple(stream.cells[j].text for j in explicit)
+    candidates = splits(tokens, len(metrics), (), _MAX_DIGITS)
+    if not candidates and not glued:
+        return False
+    line = stream.lines[explicit[0]]
+    name = CATEGORY_LABELS[category]
+    printed = " ".join(tokens)
+    chosen = candidates[0] if len(candidates) == 1 else None
+    because = "the only split"
+    if chosen is None and len(candidates) <= MAX_CANDIDATES:
+        figures = stated_figures(narrative, category, metrics)
+        agreeing = [
+            c for c in candidates if figures and all(c[0][metrics.index(m)] == v for m, v in figures.items())
+        ]
+        if len(agreeing) == 1:
+            chosen = agreeing[0]
+            because = "the split §1 confirms (" + ", ".join(f"{m} {v}" for m, v in figures.items()) + ")"
+    if chosen is None:
+        for metric in metrics:
+            out.set(f"proactive.{category}.{metric}", None, None)
+        if candidates:
+            listed = "; ".join(describe(values) for values, _ in candidates[:6])
+            more = f" and {len(candidates) - 6} more" if len(candidates) > 6 else ""
+            count = f"{len(candidates)}" if len(candidates) <= MAX_CANDIDATES else f"more than {MAX_CANDIDATES}"
+            fits = f"{count} splits fit ({listed}{more})"
+        else:
+            fits = "a signed or decimal number among them cannot be told apart from its neighbours"
+        out.issues.append(
+            issue(
+                IssueCode.GLUED_CELLS_AMBIGUOUS,
+                line,
+                f"§2 {name} (line {line}): 「{printed}」 holds {len(metrics)} cells without separators and {fits}; left null",
+            )
+        )
+        return True
+    values, spans = chosen
+    for metric, value, (ti, start, end) in zip(metrics, values, spans, strict=True):
+        where: Location = token_location(stream, explicit[ti], start, end)
+        amount: Value = Decimal(value) if (category, metric) in DECIMAL_METRICS else value
+        out.set(f"proactive.{category}.{metric}", amount, where, "inferred")
+    out.issues.append(
+        issue(
+            IssueCode.GLUED_CELLS_SPLIT,
+            line,
+            f"§2 {name} (line {line}): 「{printed}」 read as {describe(values)}: {because}",
+        )
+    )
+    return True
