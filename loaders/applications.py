@@ -27,7 +27,7 @@ from loaders.canonical import (
 )
 from loaders.cells import Stream
 from loaders.issues import IssueCode, issue
-from loaders.labels import match_row
+from loaders.labels import match_row, row_named
 from loaders.numbers import Kind
 from loaders.recovery import ROW_SUM, is_subsequence
 from loaders.splits import MAX_CANDIDATES, describe, splits
@@ -108,6 +108,8 @@ def _read_rows(stream: Stream, template: str, out: Extracted) -> dict[str, _Row]
         line = lines[values[0]]
         if kinds == {_EMPTY} and len(values) < WIDTH - 1:
             continue  # stray ``|`` lines and header padding, not an empty row
+        if len(values) >= 2 * WIDTH and _stacked(stream, run, template, rows, out):
+            continue
         wrapped = ()
         if run.after:
             after_line = lines[run.after[0]]
@@ -135,6 +137,34 @@ def _read_rows(stream: Stream, template: str, out: Extracted) -> dict[str, _Row]
             _candidates(row)
         rows[key] = row
     return rows
+
+
+def _stacked(stream: Stream, run: Run, template: str, rows: dict[str, _Row], out: Extracted) -> bool:
+    """Rows whose labels all came first and their values after (a converter's label rows, then value rows):
+    k labels in the template's order, then k lines of seven cells, are paired in order."""
+    cells, lines = stream.cells, stream.lines
+    by_line: dict[int, list[int]] = {}
+    for i in run.cells:
+        by_line.setdefault(lines[i], []).append(i)
+    value_lines = list(by_line.values())
+    labels = [*run.before, *run.own][-len(value_lines) :]
+    if len(labels) < len(value_lines) or any(len(v) != WIDTH for v in value_lines):
+        return False
+    keys = [row_named(cells[i].text, template) for i in labels]
+    order = APPLICATION_ROWS[template]
+    if None in keys or len(set(keys)) != len(keys) or any(k in rows for k in keys):
+        return False
+    positions = [order.index(k) for k in keys]  # type: ignore[arg-type]
+    if positions != sorted(positions):
+        return False
+    for key, values in zip(keys, value_lines, strict=True):
+        rows[key] = _Row(key, run, values, lines[values[0]], fixed=())  # type: ignore[arg-type]
+    names = "、".join(_label(k, template) for k in keys)  # type: ignore[arg-type]
+    first = lines[run.cells[0]]
+    out.issues.append(
+        issue(IssueCode.ROWS_STACKED, first, f"§3 (line {first}): {len(keys)} row labels before their values ({names}); paired in order")
+    )
+    return True
 
 
 def _candidates(row: _Row) -> None:

@@ -141,6 +141,11 @@ def match_row(
     return found if not isinstance(found, tuple) else _fuzzy_row(found, template, taken)
 
 
+def row_named(text: str, template: str) -> str | None:
+    """The §3 row one label cell names by its keywords alone (no fuzzy matching), or None."""
+    return _keyword_row(compact(text), template)
+
+
 @lru_cache(maxsize=8192)
 def _keyword_match(
     own: tuple[str, ...], before: tuple[str, ...], after: tuple[str, ...], template: str

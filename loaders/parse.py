@@ -118,7 +118,7 @@ def parse_text(text: str, *, year: int | None = None, agency: str | None = None)
     extracted = (
         ("proactive", extract_proactive(tokenize(body, *regions[2]), shape, overview)),
         ("applications", extract_applications(tokenize(body, *regions[3]), shape)),
-        ("reviews", extract_reviews(tokenize(body, *regions[4]))),
+        ("reviews", extract_reviews(tokenize(body, *regions[4]), 4 in sections)),
     )
     if not any(table.found for _, table in extracted):
         raise NotAReportError(

@@ -42,11 +42,11 @@ def _positional_row(stream: Stream) -> list[int] | None:
     return None
 
 
-def _value_run(stream: Stream) -> list[int]:
-    """The first run of values after the table's headers (复议, 诉讼) holding a number or a dash; empty cells
-    past the fifteenth dropped. Before the headers stand another table's rows, where §4's heading is lost."""
+def _value_run(stream: Stream, headed: bool) -> list[int]:
+    """The first run of values holding a number or a dash; empty cells past the fifteenth dropped. Without
+    the section's heading (``headed`` false), only after the table's own headers (复议, 诉讼): before them
+    stand another table's rows."""
     cells = stream.cells
-    headed = False
     for run in runs(stream):
         headed = headed or any(w in cells[i].text for i in (*run.before, *run.own) for w in ("复议", "诉讼"))
         if headed and any(cells[i].kind in (_NUMBER, _DASH) for i in run.cells):
@@ -57,10 +57,10 @@ def _value_run(stream: Stream) -> list[int]:
     return []
 
 
-def extract_reviews(stream: Stream) -> Extracted:
-    """§4 from the cells of its section."""
+def extract_reviews(stream: Stream, headed: bool = True) -> Extracted:
+    """§4 from the cells of its section; ``headed`` says whether the section's heading was found."""
     out = Extracted(empty_reviews())
-    row = _positional_row(stream) or _value_run(stream)
+    row = _positional_row(stream) or _value_run(stream, headed)
     out.found = bool(row)
     if len(row) != WIDTH:
         _recover(out, stream, row)
