@@ -6,6 +6,7 @@ COPY loaders loaders
 COPY db db
 COPY api api
 COPY checks checks
+COPY synthetic synthetic
 COPY migrations migrations
 COPY samples samples
 RUN pip install --no-cache-dir .

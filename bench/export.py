@@ -58,7 +58,7 @@ def _prepare(start: int, count: int) -> list:
     from checks import check_report
     from db.writer import Incoming, Source
     from loaders.placement import place_report
-    from loaders.synthetic import generate
+    from synthetic import generate
 
     out, placements = [], {}
     for i in range(start, start + count):

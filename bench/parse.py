@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from loaders import parse_text  # noqa: E402
-from loaders.synthetic import LAYOUTS, NoiseOptions, generate, render  # noqa: E402
+from synthetic import LAYOUTS, NoiseOptions, generate, render  # noqa: E402
 
 TARGET = 1_000
 # Damage like the OCR seed's, for --noisy.

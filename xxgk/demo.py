@@ -15,7 +15,7 @@ from checks import check_report
 from db.writer import Incoming, Source, store_reports
 from loaders.canonical import APPLICANT_COLUMNS, OUTCOME_LEAVES, Report
 from loaders.placement import place_report
-from loaders.synthetic import FAULT_CODES, generate, render
+from synthetic import FAULT_CODES, generate, render
 
 YEARS = (2019, 2020, 2021, 2022, 2023, 2024)
 BATCH = 1000

@@ -19,7 +19,7 @@ import pytest
 from api.app import create_app
 from db.writer import Source, store_reports
 from loaders.parse import parse_text
-from loaders.synthetic import generate
+from synthetic import generate
 from xxgk.settings import Settings
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

@@ -21,7 +21,7 @@ import api.queries
 from db import models, rollup
 from db.writer import Source, dsn, store_reports
 from loaders.canonical import APPLICANT_COLUMNS, REVIEW_RESULTS, Report
-from loaders.synthetic import generate
+from synthetic import generate
 
 KEY = "r.year, r.template, a.kind, coalesce(a.region_code, ''), a.synthetic"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from checks import check_report
-from loaders.synthetic import FAULT_CODES, Fault, generate, generate_with_faults
+from synthetic import FAULT_CODES, Fault, generate, generate_with_faults
 
 SEEDS = range(150)
 

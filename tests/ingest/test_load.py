@@ -222,7 +222,7 @@ def test_unreachable_database_is_one_line(tmp_path):
 
 def test_many_documents_load_through_the_worker_processes_as_they_would_one_by_one(db_url, tmp_path):
     """24 documents (more than the in-process threshold) with two workers, a bad one among them."""
-    from loaders.synthetic import generate, render
+    from synthetic import generate, render
 
     layouts = ("docx_tsv", "html_lines", "docx_cells", "ocr_markdown")
     for i in range(23):
@@ -247,7 +247,7 @@ def test_many_documents_load_through_the_worker_processes_as_they_would_one_by_o
 
 
 def test_ctrl_c_stops_a_load_in_one_line_and_the_next_run_loads_the_rest(db_url, tmp_path):
-    from loaders.synthetic import generate, render
+    from synthetic import generate, render
 
     n = 3000  # three windows: the first commits while most documents are still to do
     for i in range(n):

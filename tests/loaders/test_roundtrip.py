@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from loaders import parse_text
 from loaders.canonical import TEMPLATES, Report
-from loaders.synthetic import LAYOUTS, NoiseOptions, generate, render
+from synthetic import LAYOUTS, NoiseOptions, generate, render
 
 CASES = [(layout, template) for layout in LAYOUTS for template in TEMPLATES]
 PARTS = ("proactive", "applications", "reviews")

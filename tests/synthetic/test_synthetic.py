@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from loaders.canonical import Report
-from loaders.synthetic import (
+from synthetic import (
     FAULT_CODES,
     LAYOUTS,
     NoiseOptions,
