@@ -45,8 +45,6 @@ from loaders.canonical import APPLICANT_COLUMNS, REVIEW_GROUPS, REVIEW_RESULTS
 _REGION_LEVELS = {SummaryDimension.PROVINCE: "province", SummaryDimension.CITY: "city", SummaryDimension.COUNTY: "county"}
 _ANCESTRY = 4  # town → county → city → province
 _TYPENAME = "__typename"
-# Enough memory for a hash aggregate over millions of §3 cells instead of a sort spilled to disk.
-_WORK_MEM = "64MB"
 # Filter fields the rollup cannot answer: they select reports by what the rollup does not keep.
 _RAW_ONLY = ("has_inconsistency", "failed_check", "has_issues", "search")
 _ROLLUP_ROWS = tuple(dict.fromkeys(row for row, _, _ in models.ROLLUP_APPLICATION_CELLS))
@@ -189,15 +187,18 @@ async def summarize(
     filter: ReportFilter | None,
     dimensions: Sequence[SummaryDimension],
     cells: frozenset[str] | None = None,
+    *,
+    work_mem: str,
 ) -> list[SummaryGroup]:
     """The groups of ``summary``, ordered by their keys (nulls last).
 
     ``cells`` (see :func:`wanted_cells`) may name the only §3/§4 cells that will be read; the others may
-    then be null. None: all of them.
+    then be null. None: all of them. ``work_mem`` is PostgreSQL's, for a summary over the reports
+    themselves (``XXGK_SUMMARY_WORK_MEM``).
     """
     if rollup_answers(filter):
         return await _from_rollup(sessions, filter, dimensions, cells)
-    return await _from_reports(sessions, filter, dimensions)
+    return await _from_reports(sessions, filter, dimensions, work_mem)
 
 
 def rollup_answers(filter: ReportFilter | None) -> bool:
@@ -277,7 +278,7 @@ def _rollup_conditions(f: ReportFilter | None) -> list[ColumnElement[bool]]:
 
 
 async def _from_reports(
-    sessions: Sessions, filter: ReportFilter | None, dimensions: Sequence[SummaryDimension]
+    sessions: Sessions, filter: ReportFilter | None, dimensions: Sequence[SummaryDimension], work_mem: str
 ) -> list[SummaryGroup]:
     q = _Query(filter, dimensions)
     r, ao, rl = models.Report, models.ApplicationOutcome, models.ReviewLitigation
@@ -293,7 +294,7 @@ async def _from_reports(
         join=(rl.__table__, rl.report_id == r.id),
     )
     count_rows, application_rows, review_rows = await asyncio.gather(
-        *(fetch(sessions, statement, work_mem=_WORK_MEM) for statement in (counts, applications, reviews))
+        *(fetch(sessions, statement, work_mem=work_mem) for statement in (counts, applications, reviews))
     )
     sums = {_key(q.dimensions, row): _Sums(row.reports, row.inconsistent) for row in count_rows}
     width = len(q.dimensions) + 1  # the keys, then the row key or §4 group, then the sums

@@ -16,11 +16,13 @@ from starlette.routing import Route
 
 from api import dashboard
 from api.cache import CachedEndpoint
+from api.errors import error_response
 from api.export import export_routes
 from api.graphql import graphql_app
 from api.observability import ObservabilityMiddleware, metrics
 from api.state import AppState
-from xxgk.settings import Settings
+from core.errors import XxgkError
+from core.settings import Settings
 
 log = logging.getLogger("xxgk.api")
 _YOUNG_THRESHOLD = 20_000
@@ -67,6 +69,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 Route("/graphql", CachedEndpoint(graphql_app(state), state), methods=["GET", "POST"]), *export_routes(),
                 *dashboard.routes],
         middleware=[Middleware(ObservabilityMiddleware)],
+        exception_handlers={XxgkError: error_response},
         lifespan=lifespan,
     )
     app.state.xxgk = state

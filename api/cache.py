@@ -27,7 +27,6 @@ from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.limits import MAX_TOKENS
 from api.state import AppState
 from db.version import READ
 
@@ -87,16 +86,16 @@ class ResponseCache:
 
 
 @lru_cache(maxsize=1024)
-def _is_query(document: str, operation_name: str | None) -> bool:
+def _is_query(document: str, operation_name: str | None, max_tokens: int) -> bool:
     try:
         # Past the token limit the endpoint refuses the query anyway: no need to parse all of it here.
-        operation = get_operation_ast(parse(document, max_tokens=MAX_TOKENS), operation_name)
+        operation = get_operation_ast(parse(document, max_tokens=max_tokens), operation_name)
     except GraphQLError:
         return False  # the endpoint reports the error, uncached
     return operation is not None and operation.operation is OperationType.QUERY
 
 
-def cache_key(body: bytes) -> str | None:
+def cache_key(body: bytes, max_tokens: int) -> str | None:
     """The key of a POSTed GraphQL query, or None when the request is not one to cache."""
     try:
         # The json module, as the endpoint reads it: orjson would read a huge integer as a float, and two
@@ -109,7 +108,7 @@ def cache_key(body: bytes) -> str | None:
     if len(payload["query"]) > _MAX_QUERY_CHARS:
         return None  # not worth remembering (and the parse cache holds at most 1024 short documents)
     name = payload.get("operationName")
-    if not (name is None or isinstance(name, str)) or not _is_query(payload["query"], name):
+    if not (name is None or isinstance(name, str)) or not _is_query(payload["query"], name, max_tokens):
         return None
     try:
         canonical = json.dumps([payload["query"], payload.get("variables"), name], sort_keys=True)
@@ -132,7 +131,7 @@ class CachedEndpoint:
             await self.app(scope, receive, send)
             return
         body = await _read_body(receive)
-        key = cache_key(body)
+        key = cache_key(body, self.state.settings.max_query_tokens)
         if key is not None and not self.cache.admit(key):
             key = None  # a first request: answered as usual, remembered only if it comes again
         version = await self._version() if key is not None else None

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.dataloaders import Loaders
-from xxgk.settings import Settings
+from core.settings import Settings
 
 
 @dataclass(slots=True)

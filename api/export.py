@@ -13,11 +13,12 @@ from collections.abc import AsyncIterator, Callable
 
 import asyncpg
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from api.state import AppState
-from xxgk.export import JSONL_FILE, TABLES, ExportFilter, FilterError, datapackage, iter_csv, iter_jsonl
+from core.errors import NotFoundError
+from services.export import DESCRIPTOR_FILE, JSONL_FILE, TABLES, ExportFilter, datapackage, iter_csv, iter_jsonl
 
 log = logging.getLogger("xxgk.api.export")
 
@@ -31,10 +32,6 @@ def _attachment(file: str, flt: ExportFilter) -> dict[str, str]:
     stem, ext = file.rsplit(".", 1)
     tags = "".join(f"-{v}" for v in (flt.year, flt.region) if v is not None)
     return {"Content-Disposition": f'attachment; filename="{stem}{tags}.{ext}"'}
-
-
-def _error(message: str, status: int) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
 
 
 async def _stream(request: Request, produce: Callable[[asyncpg.Connection], AsyncIterator[bytes]]
@@ -58,31 +55,22 @@ async def table_csv(request: Request) -> Response:
     """One table as CSV."""
     table = request.path_params["table"]
     if table not in TABLES:
-        return _error(f"no table {table!r}; tables: {', '.join(TABLES)}", 404)
-    try:
-        flt = _filter(request)
-    except FilterError as exc:
-        return _error(str(exc), 400)
+        raise NotFoundError(f"no table {table!r}; tables: {', '.join(TABLES)}")
+    flt = _filter(request)
     return StreamingResponse(_stream(request, lambda conn: iter_csv(conn, table, flt)),
                              media_type="text/csv; charset=utf-8", headers=_attachment(TABLES[table].file, flt))
 
 
 async def reports_jsonl(request: Request) -> Response:
     """Whole reports as JSON Lines."""
-    try:
-        flt = _filter(request)
-    except FilterError as exc:
-        return _error(str(exc), 400)
+    flt = _filter(request)
     return StreamingResponse(_stream(request, lambda conn: iter_jsonl(conn, flt)),
                              media_type="application/x-ndjson; charset=utf-8", headers=_attachment(JSONL_FILE, flt))
 
 
 async def datapackage_json(request: Request) -> Response:
     """The Frictionless descriptor; its resource paths are this server's URLs with the same filter."""
-    try:
-        flt = _filter(request)
-    except FilterError as exc:
-        return _error(str(exc), 400)
+    flt = _filter(request)
     query = {k: str(v) for k, v in flt.describe().items() if v is not None}
 
     def url(file: str) -> str:
@@ -91,13 +79,13 @@ async def datapackage_json(request: Request) -> Response:
         return str(target.include_query_params(**query))
 
     body = json.dumps(datapackage(flt, path=url), ensure_ascii=False, indent=2).encode("utf-8")
-    return Response(body, media_type="application/json", headers=_attachment("datapackage.json", flt))
+    return Response(body, media_type="application/json", headers=_attachment(DESCRIPTOR_FILE, flt))
 
 
 def export_routes() -> list[Route]:
     """The routes to mount in the app."""
     return [
-        Route("/export/datapackage.json", datapackage_json, name="export_datapackage"),
+        Route(f"/export/{DESCRIPTOR_FILE}", datapackage_json, name="export_datapackage"),
         Route("/export/reports.jsonl", reports_jsonl, name="export_jsonl"),
         Route("/export/{table}.csv", table_csv, name="export_table"),
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import cache
 from typing import Any
 
 import orjson
@@ -18,21 +20,33 @@ from api.limits import limit_extensions
 from api.mutations import Mutation
 from api.queries import Query
 from api.state import AppState
+from core.settings import Settings
 
-schema = strawberry.Schema(
-    query=Query,
-    mutation=Mutation,
-    # Limits refuse a query before it runs; masking applies to whatever happens while it runs.
-    extensions=[*limit_extensions(), MaskInternalErrors],
-    execution_context_class=ExecutionContext,
-)
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    """The schema with the settings' query limits, and the plain-field path unless ``XXGK_PLAIN_FIELDS=0``."""
+    return _schema(settings.max_query_depth, settings.max_query_aliases, settings.max_query_tokens,
+                   settings.max_query_cost, settings.plain_fields)
+
+
+@cache
+def _schema(depth: int, aliases: int, tokens: int, cost: int, plain_fields: bool) -> strawberry.Schema:
+    limits = replace(Settings(), max_query_depth=depth, max_query_aliases=aliases, max_query_tokens=tokens,
+                     max_query_cost=cost)
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        # Limits refuse a query before it runs; masking applies to whatever happens while it runs.
+        extensions=[*limit_extensions(limits), MaskInternalErrors],
+        execution_context_class=ExecutionContext if plain_fields else None,
+    )
 
 
 class XxgkGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI app with a fresh :class:`Context` (and fresh DataLoaders) per request."""
 
     def __init__(self, state: AppState, **kw: Any) -> None:
-        super().__init__(schema, **kw)
+        super().__init__(build_schema(state.settings), **kw)
         self.state = state
 
     def encode_json(self, data: object) -> bytes:

@@ -2,12 +2,13 @@
 
 The cost estimate counts how many times each field would resolve: a connection multiplies its ``edges``
 by ``first`` (20 when absent, 100 when it comes from a variable), any other list by ``LIST_FACTOR``.
+The four limits are settings (``XXGK_MAX_QUERY_DEPTH``, ``_ALIASES``, ``_TOKENS``, ``_COST``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from graphql import (
@@ -37,16 +38,15 @@ from strawberry.extensions import (
 )
 
 from api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from core.settings import Settings
 
-MAX_DEPTH = 12
-MAX_ALIASES = 20
-MAX_TOKENS = 3000
-MAX_COST = 50_000
 LIST_FACTOR = 10
 
 
 class CostLimitRule(ValidationRule):
-    """A validation rule refusing an operation whose estimated field resolutions exceed ``MAX_COST``."""
+    """A validation rule refusing an operation whose estimated field resolutions exceed ``max_cost``."""
+
+    max_cost = Settings().max_query_cost
 
     def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
         schema = self.context.schema
@@ -54,10 +54,10 @@ class CostLimitRule(ValidationRule):
         if root is None:
             return
         cost = self._cost(node.selection_set, root, 1, None, frozenset())
-        if cost > MAX_COST:
+        if cost > self.max_cost:
             self.report_error(
                 GraphQLError(
-                    f"query is too expensive: estimated cost {cost} exceeds {MAX_COST}; "
+                    f"query is too expensive: estimated cost {cost} exceeds {self.max_cost}; "
                     "ask for smaller pages (first) or fewer nested lists",
                     node,
                 )
@@ -125,26 +125,31 @@ def _page_size(node: FieldNode) -> int:
     return DEFAULT_PAGE_SIZE
 
 
-# Strawberry's depth and alias limiters build a new rule class per instance. Built once here, the rules are
-# the same classes in every request, so a document validated once is not validated again.
-_RULES = [
-    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
-    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
-    CostLimitRule,
-]
+@cache
+def _rules(depth: int, aliases: int, cost: int) -> list[type[ValidationRule]]:
+    """Strawberry's depth and alias limiters build a new rule class per instance. Built once per set of limits,
+    the rules are the same classes in every request, so a document validated once is not validated again."""
+    return [
+        *QueryDepthLimiter(max_depth=depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=aliases).validation_rules,
+        type("CostLimitRule", (CostLimitRule,), {"max_cost": cost}),
+    ]
+
+
 # Distinct query texts kept parsed and validated: a dashboard sends a few dozen.
 CACHED_DOCUMENTS = 256
 
 
-def limit_extensions() -> list[Callable[[], SchemaExtension]]:
+def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     """Factories of the limiters and of the parse and validation caches (a fresh extension per request).
 
     The limits depend only on the document (a ``first`` from a variable counts as the maximum), so its
     validation can be cached: the token limit is a parse option, part of the parse cache's key.
     """
+    rules = _rules(settings.max_query_depth, settings.max_query_aliases, settings.max_query_cost)
     return [
-        partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
-        partial(AddValidationRules, _RULES),
+        partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
+        partial(AddValidationRules, rules),
         partial(ParserCache, maxsize=CACHED_DOCUMENTS),
         partial(ValidationCache, maxsize=CACHED_DOCUMENTS),
     ]

@@ -10,6 +10,7 @@ import tempfile
 from datetime import date
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import strawberry
 from strawberry.types import Info
@@ -18,6 +19,9 @@ from api.context import Context
 from api.dataloaders import Loaders
 from api.errors import NotAuthorizedError, UserError
 from api.types.report import Report
+
+if TYPE_CHECKING:
+    from services.prepare import Prepared
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
@@ -71,9 +75,10 @@ def _decode(content: str, encoding: ContentEncoding) -> bytes:
     return data
 
 
-def _prepare(filename: str, data: bytes, metadata: IngestMetadata):  # -> loaders.pipeline.Prepared
+def _prepare(filename: str, data: bytes, metadata: IngestMetadata) -> Prepared:
     """Run the loader's own ``prepare`` on a temporary copy named like the upload (the suffix picks the reader)."""
-    from loaders.pipeline import Overrides, prepare
+    from loaders.pipeline import Overrides
+    from services.prepare import prepare
 
     name = Path(filename).name or "document.txt"
     overrides = Overrides(

@@ -1,14 +1,14 @@
 """Prometheus metrics (/metrics) and one structured access-log line per request.
 
 With ``xxgk serve --workers N`` each worker counts its own requests; set ``PROMETHEUS_MULTIPROC_DIR`` to a
-shared empty directory to have /metrics aggregate them (prometheus_client's multiprocess mode).
+shared empty directory to have /metrics aggregate them (prometheus_client's multiprocess mode, which
+prometheus_client itself turns on from the same variable when it is imported).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
@@ -73,8 +73,9 @@ class ObservabilityMiddleware:
 
 async def metrics(request: Request) -> Response:
     """The Prometheus exposition of this process (or of every worker, in multiprocess mode)."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    shared = request.app.state.xxgk.settings.prometheus_multiproc_dir
+    if shared is not None:
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        multiprocess.MultiProcessCollector(registry, path=str(shared))
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

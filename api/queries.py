@@ -213,4 +213,5 @@ class Query:
         filter: ReportFilter | None = None,
         group_by: list[SummaryDimension] | None = None,
     ) -> list[SummaryGroup]:
-        return await summarize(info.context.read_sessions, filter, group_by or [], wanted_cells(selected(info)))
+        return await summarize(info.context.read_sessions, filter, group_by or [], wanted_cells(selected(info)),
+                               work_mem=info.context.settings.summary_work_mem)

@@ -13,9 +13,10 @@ SDL_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
 
 def sdl() -> str:
     """The schema's SDL, as exported."""
-    from api.graphql import schema
+    from api.graphql import build_schema
+    from core.settings import Settings
 
-    return print_schema(schema) + "\n"
+    return print_schema(build_schema(Settings())) + "\n"
 
 
 def main() -> None:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from core.settings import Settings
 from db.engine import async_url, create_engine, resolve_url, session_factory
-from xxgk.settings import Settings
 
 
 @dataclass(slots=True)
@@ -21,10 +21,11 @@ class AppState:
     @classmethod
     def from_settings(cls, settings: Settings) -> AppState:
         write_url = resolve_url(settings)
-        write = create_engine(write_url, settings, pool_size=10, max_overflow=10)
+        pool = {"pool_size": settings.pool_size, "max_overflow": settings.pool_overflow}
+        write = create_engine(write_url, settings, **pool)
         # Reads may go to a replica; without one they share the primary's engine.
         read = (
-            create_engine(async_url(settings.database_read_url), settings, pool_size=10, max_overflow=10)
+            create_engine(async_url(settings.database_read_url), settings, **pool)
             if settings.database_read_url
             else write
         )

@@ -33,12 +33,12 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from api.app import create_app  # noqa: E402
+from core.settings import Settings  # noqa: E402
 from db import embedded, rollup  # noqa: E402
 from db.engine import async_url  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 from loaders.canonical import APPLICATION_ROWS, OUTCOME_LEAVES, template_for_year  # noqa: E402
 from loaders.gazetteer import all_regions  # noqa: E402
-from xxgk.settings import Settings  # noqa: E402
 
 DATABASE = os.environ.get("XXGK_BENCH_DATABASE", "xxgk_bench")
 YEARS = range(2019, 2025)

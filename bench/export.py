@@ -75,7 +75,8 @@ def _prepare(start: int, count: int) -> list:
 
 async def _load(url: str, start: int, stop: int, batch: int, on_progress) -> None:
     """Store reports ``start … stop-1`` in batches."""
-    from db.writer import dsn, store_reports
+    from db.engine import dsn
+    from db.writer import store_reports
 
     conn = await asyncpg.connect(dsn(url))
     loop = asyncio.get_running_loop()
@@ -100,7 +101,7 @@ async def _load(url: str, start: int, stop: int, batch: int, on_progress) -> Non
 
 
 async def _admin(server_url: str, *sql: str) -> None:
-    from db.writer import dsn
+    from db.engine import dsn
 
     conn = await asyncpg.connect(dsn(server_url))
     try:
@@ -114,8 +115,8 @@ def _export_child(url: str, outdir: str, trace: bool) -> None:
     """In the child: export and print one JSON line with the time and the memory figures."""
     import tracemalloc
 
-    from db.writer import dsn
-    from xxgk.export import export_dir
+    from db.engine import dsn
+    from services.export import export_dir
 
     async def run() -> dict:
         conn = await asyncpg.connect(dsn(url))

@@ -30,11 +30,10 @@ import asyncpg  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from db import embedded  # noqa: E402
-from db.engine import async_url  # noqa: E402
+from db.engine import async_url, dsn  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
-from db.writer import dsn  # noqa: E402
+from services.ingest import find_documents, load  # noqa: E402
 from synthetic import generate, render  # noqa: E402
-from xxgk.ingest import find_documents, load  # noqa: E402
 
 LAYOUTS = ("docx_tsv", "html_lines", "docx_cells", "ocr_markdown")
 

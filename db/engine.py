@@ -8,8 +8,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from core.errors import ConfigError
+from core.settings import Settings
 from db import embedded
-from xxgk.settings import ConfigError, Settings
 
 
 def async_url(raw: str) -> str:
@@ -25,6 +26,11 @@ def async_url(raw: str) -> str:
     if "sslmode" in query:
         query["ssl"] = query.pop("sslmode")
     return url.set(drivername="postgresql+asyncpg", query=query).render_as_string(hide_password=False)
+
+
+def dsn(url: str) -> str:
+    """An asyncpg DSN from a SQLAlchemy URL (``postgresql+asyncpg://`` → ``postgresql://``)."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def resolve_url(settings: Settings, *, start: bool = True, notices: list[str] | None = None) -> str:

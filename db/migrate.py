@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from functools import cache
 from pathlib import Path
 
+import asyncpg
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 
 import migrations
+from core.errors import UnavailableError, UsageError
+from db.engine import dsn
 
 MIGRATIONS_DIR = Path(migrations.__file__).parent
 
@@ -21,13 +24,25 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-class UnknownRevisionError(RuntimeError):
+class UnknownRevisionError(UnavailableError):
     """The database's schema was made by a version of xxgk that this one does not know."""
+
+    def __init__(self, revision: str) -> None:
+        super().__init__(
+            f"the database schema is at revision {revision}, which this xxgk does not know: another version of xxgk "
+            "made it; use that version, or a new database (DATABASE_URL, or XXGK_DATA_DIR for the embedded one)"
+        )
+
+
+class SchemaBehindError(UsageError):
+    """The database has no xxgk tables yet, or an older schema: ``xxgk migrate`` comes first."""
+
+    http_status = 503
 
 
 @cache
 def _scripts():  # noqa: ANN202 - alembic.script.ScriptDirectory, imported only when needed
-    """The migrations this xxgk ships, read once (ensure_migrated asks for a revision and the head)."""
+    """The migrations this xxgk ships, read once (check_revision asks for a revision and the head)."""
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(alembic_config("postgresql://"))
@@ -48,25 +63,45 @@ def is_known(revision: str) -> bool:
         return False
 
 
-def unknown_revision(revision: str) -> UnknownRevisionError:
-    return UnknownRevisionError(
-        f"the database schema is at revision {revision}, which this xxgk does not know: another version of xxgk "
-        "made it; use that version, or a new database (DATABASE_URL, or XXGK_DATA_DIR for the embedded one)"
-    )
+async def read_revision(conn: asyncpg.Connection) -> tuple[bool, str | None]:
+    """Whether the database has xxgk's tables, and the Alembic revision it records (``None``: none)."""
+    migrated = await conn.fetchval("SELECT to_regclass('public.report') IS NOT NULL")
+    versioned = await conn.fetchval("SELECT to_regclass('public.alembic_version') IS NOT NULL")
+    return migrated, await conn.fetchval("SELECT version_num FROM alembic_version") if versioned else None
+
+
+def check_revision(migrated: bool, revision: str | None) -> None:
+    """Raise unless the schema is the one this xxgk writes: the one check every command makes first."""
+    if revision is not None and not is_known(revision):
+        raise UnknownRevisionError(revision)
+    if not migrated:
+        raise SchemaBehindError("the database has no xxgk tables yet; run `xxgk migrate` first")
+    head = head_revision()
+    if revision != head:
+        # Writing into an older schema would fail report by report; say the one thing to do instead.
+        raise SchemaBehindError(f"the database schema is at revision {revision}, this xxgk needs {head}; "
+                                "run `xxgk migrate` first")
+
+
+async def ensure_current(url: str) -> None:
+    """Check the schema of the database at ``url`` (see :func:`check_revision`)."""
+    conn = await asyncpg.connect(dsn(url))
+    try:
+        found = await read_revision(conn)
+    finally:
+        await conn.close()
+    check_revision(*found)
 
 
 def current_revision(url: str) -> str | None:
-    import asyncio
-
-    from sqlalchemy.ext.asyncio import create_async_engine
+    """The revision the database at ``url`` records (``None`` for an empty database)."""
 
     async def read() -> str | None:
-        engine = create_async_engine(url)
+        conn = await asyncpg.connect(dsn(url))
         try:
-            async with engine.connect() as conn:
-                return await conn.run_sync(lambda c: MigrationContext.configure(c).get_current_revision())
+            return (await read_revision(conn))[1]
         finally:
-            await engine.dispose()
+            await conn.close()
 
     return asyncio.run(read())
 
@@ -75,7 +110,7 @@ def upgrade(url: str, revision: str = "head") -> tuple[str | None, str | None]:
     """Upgrade to ``revision``; returns the revisions before and after."""
     before = current_revision(url)
     if before is not None and not is_known(before):
-        raise unknown_revision(before)  # alembic would fail with "Can't locate revision"
+        raise UnknownRevisionError(before)  # alembic would fail with "Can't locate revision"
     command.upgrade(alembic_config(url), revision)
     return before, current_revision(url)
 

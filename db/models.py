@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -27,7 +29,21 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from loaders.canonical import APPLICANT_COLUMNS, APPLICATION_ROWS, REVIEW_GROUPS, REVIEW_RESULTS
+from checks import CHECK_CODES
+from loaders.canonical import (
+    APPLICANT_COLUMNS,
+    APPLICATION_ROWS,
+    CATEGORY_LABELS,
+    COLUMN_LABELS,
+    GROUP_LABELS,
+    METRIC_LABELS,
+    PROACTIVE_METRICS,
+    RESULT_LABELS,
+    REVIEW_GROUPS,
+    REVIEW_RESULTS,
+    ROW_LABELS_2021,
+    TEMPLATES,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -37,6 +53,42 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+# A column's ``doc`` describes it in the open-data package (English, with the Chinese term); ``info`` may
+# say it stays out of the export, is required there, or takes one of a fixed set of values.
+NOT_EXPORTED: dict[str, Any] = {"export": False}
+REQUIRED: dict[str, Any] = {"required": True}
+
+
+def one_of(values: Iterable[str], **more: Any) -> dict[str, Any]:
+    """``info`` for a column that holds one of ``values`` (a Table Schema enum constraint)."""
+    return {"enum": tuple(values), **more}
+
+
+def listing(labels: dict[str, str]) -> str:
+    return "; ".join(f"{k} ({v})" for k, v in labels.items())
+
+
+_APPLICANT_EN = {
+    "natural_person": "Applications from natural persons",
+    "commercial_enterprise": "Applications from commercial enterprises",
+    "research_institution": "Applications from research institutions",
+    "public_interest_org": "Applications from public-interest organisations",
+    "legal_service_org": "Applications from legal-service organisations",
+    "other_org": "Applications from other legal persons or organisations",
+    "total": "All applicants",
+}
+_RESULT_EN = {"upheld": "Decision upheld", "corrected": "Decision corrected", "other": "Other result",
+              "pending": "Not yet concluded", "total": "Total"}
+_ALL_METRICS = tuple(dict.fromkeys(m for cats in PROACTIVE_METRICS.values() for ms in cats.values() for m in ms))
+_ALL_CATEGORIES = tuple(dict.fromkeys(c for cats in PROACTIVE_METRICS.values() for c in cats))
+
+
+def _applicants(column: str) -> Any:
+    return mapped_column(Integer, doc=f"{_APPLICANT_EN[column]} ({COLUMN_LABELS[column]})")
+
+
+def _result(column: str) -> Any:
+    return mapped_column(Integer, doc=f"{_RESULT_EN[column]} ({RESULT_LABELS[column]})")
 
 
 class Base(DeclarativeBase):
@@ -61,15 +113,32 @@ class Agency(Base):
 
     __tablename__ = "agency"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(
+        Integer, primary_key=True, doc="Agency identifier, referenced by reports.agency_id (机关编号)"
+    )
     # name + place, unique: the identity used when a new report arrives.
-    key: Mapped[str] = mapped_column(String(300), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    normalised_name: Mapped[str] = mapped_column(String(200), index=True)
-    kind: Mapped[str] = mapped_column(String(32), index=True)
-    region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"), index=True)
-    region_hint: Mapped[str | None] = mapped_column(String(200))
-    synthetic: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    key: Mapped[str] = mapped_column(String(300), unique=True, info=NOT_EXPORTED)
+    name: Mapped[str] = mapped_column(String(200), doc="Agency name as the report gives it (机关名称)", info=REQUIRED)
+    normalised_name: Mapped[str] = mapped_column(
+        String(200), index=True, doc="Name normalised for matching agencies across years (规范化名称)"
+    )
+    kind: Mapped[str] = mapped_column(
+        String(32), index=True,
+        doc="Kind of agency (机关类型): township 乡镇, street 街道, county_government 县级政府, "
+        "city_government 市级政府, province_government 省级政府, department 部门, other 其他",
+    )
+    region_code: Mapped[str | None] = mapped_column(
+        ForeignKey("region.code"), index=True,
+        doc="GB/T 2260 code of the agency's administrative division (行政区划代码); empty when the place could "
+        "not be resolved",
+    )
+    region_hint: Mapped[str | None] = mapped_column(
+        String(200), doc="The place named in the report title, as written (标题中的地名)"
+    )
+    synthetic: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default="false",
+        doc="True for generated demonstration data, never real (合成数据)",
+    )
 
     reports: Mapped[list[Report]] = relationship(back_populates="agency", lazy="raise")
 
@@ -88,30 +157,54 @@ class Report(Base):
 
     __tablename__ = "report"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"))
-    year: Mapped[int] = mapped_column(ForeignKey("year.year"), index=True)
-    template: Mapped[str] = mapped_column(String(4), index=True)
-    title: Mapped[str] = mapped_column(Text)
-    published_at: Mapped[date | None] = mapped_column(Date)
-    source_uri: Mapped[str] = mapped_column(Text)
-    source_format: Mapped[str] = mapped_column(String(16))
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    parser_version: Mapped[str] = mapped_column(String(32))
-    raw_text: Mapped[str] = mapped_column(Text, deferred=True)
-    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, doc="Report identifier (报告编号)")
+    agency_id: Mapped[int] = mapped_column(
+        ForeignKey("agency.id", ondelete="CASCADE"), doc="The publishing agency, agencies.id (发布机关编号)"
+    )
+    year: Mapped[int] = mapped_column(ForeignKey("year.year"), index=True, doc="Report year (报告年度)")
+    template: Mapped[str] = mapped_column(
+        String(4), index=True,
+        doc="National template: 2019 (国办公开办函〔2019〕60号, years 2019–2020) or 2021 (国办公开办函〔2021〕30号, "
+        "2021 onward) (报告格式)",
+        info=one_of(TEMPLATES, required=True),
+    )
+    title: Mapped[str] = mapped_column(Text, doc="Report title (报告标题)")
+    published_at: Mapped[date | None] = mapped_column(Date, doc="Publication date stated in the report (发布日期)")
+    source_uri: Mapped[str] = mapped_column(Text, doc="Where the document was read from (来源地址)", info=REQUIRED)
+    source_format: Mapped[str] = mapped_column(
+        String(16), doc="Format of the document: txt, md, html, docx, pdf (来源格式)"
+    )
+    sha256: Mapped[str] = mapped_column(
+        String(64), unique=True, doc="SHA-256 of the source document, hex (源文件SHA-256校验值)", info=REQUIRED
+    )
+    parser_version: Mapped[str] = mapped_column(String(32), doc="Version of the xxgk parser that read it (解析器版本)")
+    raw_text: Mapped[str] = mapped_column(Text, deferred=True, info=NOT_EXPORTED)
+    loaded_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), doc="When the report was loaded (入库时间)"
+    )
     # Consistency summary, kept in step with check_result so list filters need no join.
-    checks_passed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    checks_failed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    checks_not_checkable: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    warnings: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    issue_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    checks_passed: Mapped[int] = mapped_column(
+        Integer, default=0, server_default="0", doc="Consistency checks passed (通过的一致性检查)"
+    )
+    checks_failed: Mapped[int] = mapped_column(
+        Integer, default=0, server_default="0", doc="Consistency checks failed, errors only (未通过的一致性检查)"
+    )
+    checks_not_checkable: Mapped[int] = mapped_column(
+        Integer, default=0, server_default="0",
+        doc="Checks over an empty cell, neither passed nor failed (无法检查)",
+    )
+    warnings: Mapped[int] = mapped_column(
+        Integer, default=0, server_default="0", doc="Anomaly warnings: values worth a second look (异常提示)"
+    )
+    issue_count: Mapped[int] = mapped_column(
+        Integer, default=0, server_default="0", doc="Problems the parser recorded, see parse_issues (解析问题数)"
+    )
     # Every check result of the report, all statuses: within-report checks, and cross-year checks against
     # the previous year (recomputed when a neighbouring year is loaded). Failures are also rows of
-    # check_result, for filtering.
+    # check_result, for filtering; the export's consistency_results reads every result from here.
     # JSON rather than JSONB: written once, read whole, and parsing JSONB would double the write cost.
-    checks: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
-    cross_checks: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    checks: Mapped[list] = mapped_column(JSON, default=list, server_default="[]", info=NOT_EXPORTED)
+    cross_checks: Mapped[list] = mapped_column(JSON, default=list, server_default="[]", info=NOT_EXPORTED)
 
     agency: Mapped[Agency] = relationship(back_populates="reports", lazy="raise")
 
@@ -126,10 +219,21 @@ class ProactiveCount(Base):
 
     __tablename__ = "proactive_count"
 
-    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), primary_key=True)
-    category: Mapped[str] = mapped_column(String(32), primary_key=True)
-    metric: Mapped[str] = mapped_column(String(32), primary_key=True)
-    value: Mapped[Decimal | None] = mapped_column(Numeric)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("report.id", ondelete="CASCADE"), primary_key=True, doc="The report, reports.id (报告编号)"
+    )
+    category: Mapped[str] = mapped_column(
+        String(32), primary_key=True, doc=f"Article 20 category (类别): {listing(CATEGORY_LABELS)}",
+        info=one_of(_ALL_CATEGORIES),
+    )
+    metric: Mapped[str] = mapped_column(
+        String(32), primary_key=True, doc=f"Metric (指标): {listing(METRIC_LABELS)}", info=one_of(_ALL_METRICS)
+    )
+    value: Mapped[Decimal | None] = mapped_column(
+        Numeric,
+        doc="The figure: a count, or an exact decimal for fees (万元) and procurement; empty when the cell is "
+        "empty or unreadable (数值，空白表示缺失)",
+    )
 
 
 class ApplicationOutcome(Base):
@@ -137,15 +241,20 @@ class ApplicationOutcome(Base):
 
     __tablename__ = "application_outcome"
 
-    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), primary_key=True)
-    row_key: Mapped[str] = mapped_column(String(48), primary_key=True)
-    natural_person: Mapped[int | None] = mapped_column(Integer)
-    commercial_enterprise: Mapped[int | None] = mapped_column(Integer)
-    research_institution: Mapped[int | None] = mapped_column(Integer)
-    public_interest_org: Mapped[int | None] = mapped_column(Integer)
-    legal_service_org: Mapped[int | None] = mapped_column(Integer)
-    other_org: Mapped[int | None] = mapped_column(Integer)
-    total: Mapped[int | None] = mapped_column(Integer)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("report.id", ondelete="CASCADE"), primary_key=True, doc="The report, reports.id (报告编号)"
+    )
+    row_key: Mapped[str] = mapped_column(
+        String(48), primary_key=True, doc=f"Row of the §3 table (行): {listing(ROW_LABELS_2021)}",
+        info=one_of(ROW_LABELS_2021),
+    )
+    natural_person: Mapped[int | None] = _applicants("natural_person")
+    commercial_enterprise: Mapped[int | None] = _applicants("commercial_enterprise")
+    research_institution: Mapped[int | None] = _applicants("research_institution")
+    public_interest_org: Mapped[int | None] = _applicants("public_interest_org")
+    legal_service_org: Mapped[int | None] = _applicants("legal_service_org")
+    other_org: Mapped[int | None] = _applicants("other_org")
+    total: Mapped[int | None] = _applicants("total")
 
 
 class ReviewLitigation(Base):
@@ -153,13 +262,17 @@ class ReviewLitigation(Base):
 
     __tablename__ = "review_litigation"
 
-    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), primary_key=True)
-    group: Mapped[str] = mapped_column(String(32), primary_key=True)
-    upheld: Mapped[int | None] = mapped_column(Integer)
-    corrected: Mapped[int | None] = mapped_column(Integer)
-    other: Mapped[int | None] = mapped_column(Integer)
-    pending: Mapped[int | None] = mapped_column(Integer)
-    total: Mapped[int | None] = mapped_column(Integer)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("report.id", ondelete="CASCADE"), primary_key=True, doc="The report, reports.id (报告编号)"
+    )
+    group: Mapped[str] = mapped_column(
+        String(32), primary_key=True, doc=f"Group (类别): {listing(GROUP_LABELS)}", info=one_of(GROUP_LABELS)
+    )
+    upheld: Mapped[int | None] = _result("upheld")
+    corrected: Mapped[int | None] = _result("corrected")
+    other: Mapped[int | None] = _result("other")
+    pending: Mapped[int | None] = _result("pending")
+    total: Mapped[int | None] = _result("total")
 
 
 class ValueProvenance(Base):
@@ -167,10 +280,16 @@ class ValueProvenance(Base):
 
     __tablename__ = "value_provenance"
 
-    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), primary_key=True)
-    # Dotted canonical path, e.g. applications.new_received.total
-    path: Mapped[str] = mapped_column(String(120), primary_key=True)
-    provenance: Mapped[str] = mapped_column(String(16))
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("report.id", ondelete="CASCADE"), primary_key=True, doc="The report, reports.id (报告编号)"
+    )
+    path: Mapped[str] = mapped_column(
+        String(120), primary_key=True,
+        doc="Dotted canonical path of the value, e.g. applications.new_received.total (数值路径)",
+    )
+    provenance: Mapped[str] = mapped_column(
+        String(16), doc="inferred (由勾稽关系推算) or missing (缺失)", info=one_of(("inferred", "missing"), required=True)
+    )
 
     __table_args__ = (CheckConstraint("provenance IN ('inferred', 'missing')", name="provenance"),)
 
@@ -180,34 +299,56 @@ class ParseIssue(Base):
 
     __tablename__ = "parse_issue"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
-    code: Mapped[str] = mapped_column(String(48), index=True)
-    severity: Mapped[str] = mapped_column(String(16))
-    line: Mapped[int | None] = mapped_column(Integer)
-    message: Mapped[str] = mapped_column(Text)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, doc="Issue identifier (问题编号)")
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("report.id", ondelete="CASCADE"), index=True, doc="The report, reports.id (报告编号)"
+    )
+    code: Mapped[str] = mapped_column(String(48), index=True, doc="Issue code (问题代码)", info=REQUIRED)
+    severity: Mapped[str] = mapped_column(
+        String(16), doc="error, warning or info (严重程度)", info=one_of(("error", "warning", "info"))
+    )
+    line: Mapped[int | None] = mapped_column(Integer, doc="1-based line of the source text (行号)")
+    message: Mapped[str] = mapped_column(Text, doc="Explanation (说明)")
 
 
 class CheckResult(Base):
     """A consistency check that did not pass (failed or not checkable), at one location.
 
     Passed checks live only in ``report.checks`` / ``report.cross_checks``: a country's worth of reports
-    has millions of them and nobody filters on them.
+    has millions of them and nobody filters on them. The export's consistency_results has these columns
+    for every result, passed ones included, read from there.
     """
 
     __tablename__ = "check_result"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
-    code: Mapped[str] = mapped_column(String(48))
-    status: Mapped[str] = mapped_column(String(16))
-    severity: Mapped[str] = mapped_column(String(16))
-    location: Mapped[str] = mapped_column(String(120))
-    expected: Mapped[Decimal | None] = mapped_column(Numeric)
-    actual: Mapped[Decimal | None] = mapped_column(Numeric)
-    message: Mapped[str] = mapped_column(Text)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, info=NOT_EXPORTED)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("report.id", ondelete="CASCADE"), index=True, doc="The report, reports.id (报告编号)"
+    )
     # Cross-year checks compare with the agency's previous report; they are recomputed when either changes.
-    cross_year: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    cross_year: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default="false",
+        doc="Compares with the agency's previous report (跨年度检查)", info=REQUIRED,
+    )
+    code: Mapped[str] = mapped_column(
+        String(48), doc="Check (检查项): " + "; ".join(f"{k} — {c.en} ({c.zh})" for k, c in CHECK_CODES.items()),
+        info=REQUIRED,
+    )
+    status: Mapped[str] = mapped_column(
+        String(16), doc="passed (通过), failed (未通过) or not_checkable (无法检查: an operand is empty)",
+        info=one_of(("passed", "failed", "not_checkable"), required=True),
+    )
+    severity: Mapped[str] = mapped_column(
+        String(16),
+        doc="For a check that did not pass: error (错误) for a broken identity, warning (提示) for an anomaly",
+        info=one_of(("error", "warning")),
+    )
+    location: Mapped[str] = mapped_column(
+        String(120), doc="Where, in canonical names, e.g. column=natural_person (位置)"
+    )
+    expected: Mapped[Decimal | None] = mapped_column(Numeric, doc="What the other side of the identity says (应为)")
+    actual: Mapped[Decimal | None] = mapped_column(Numeric, doc="The figure under test (实际)")
+    message: Mapped[str] = mapped_column(Text, doc="Explanation, for a check that did not pass (说明)")
 
     __table_args__ = (
         CheckConstraint("status IN ('passed', 'failed', 'not_checkable')", name="status"),

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 from decimal import Decimal
 
 import asyncpg
 
+from db import models
+from db.engine import dsn
 from loaders.canonical import (
     APPLICANT_COLUMNS,
     DECIMAL_METRICS,
@@ -18,21 +21,24 @@ from loaders.canonical import (
     empty_reviews,
 )
 
+# Attributes of the canonical report read from its agency; the others are report columns of their own name.
+_FROM_AGENCY = {"agency_name": "a.name", "region_hint": "a.region_hint"}
+_HEAD = {f.name: _FROM_AGENCY.get(f.name, f"r.{f.name}") for f in fields(Report)
+         if f.name in _FROM_AGENCY or f.name in models.Report.__table__.c}
 
-async def fetch_reports(conn: asyncpg.Connection, ids: Sequence[int], *, with_text: bool = False) -> dict[int, Report]:
+
+async def fetch_reports(conn: asyncpg.Connection, ids: Sequence[int]) -> dict[int, Report]:
     """Canonical reports by id, every value as stored (``None`` stays ``None``)."""
     ids = list(ids)
     heads = await conn.fetch(
-        "SELECT r.id, r.year, r.template, r.title, r.published_at, a.name, a.region_hint"
-        + (", r.raw_text" if with_text else "")
-        + " FROM report r JOIN agency a ON a.id = r.agency_id WHERE r.id = ANY($1::int[])",
+        f"SELECT r.id, {', '.join(f'{column} AS {name}' for name, column in _HEAD.items())} "
+        "FROM report r JOIN agency a ON a.id = r.agency_id WHERE r.id = ANY($1::int[])",
         ids,
     )
     out: dict[int, Report] = {}
     for h in heads:
         out[h["id"]] = Report(
-            agency_name=h["name"], year=h["year"], template=h["template"], title=h["title"],
-            region_hint=h["region_hint"], published_at=h["published_at"],
+            **{name: h[name] for name in _HEAD},
             proactive=empty_proactive(h["template"]), applications=empty_applications(h["template"]),
             reviews=empty_reviews(),
         )
@@ -63,3 +69,36 @@ async def fetch_reports(conn: asyncpg.Connection, ids: Sequence[int], *, with_te
     ):
         out[row["report_id"]].issues.append(Issue(row["code"], row["severity"], row["line"], row["message"]))
     return out
+
+
+async def failed_checks(url: str, *, agency: str | None, year: int | None, limit: int
+                        ) -> tuple[int, list[tuple[str, list[str]]]]:
+    """How many reports match, and for those with failures: a heading and one line per failed check."""
+    where, args = ["TRUE"], []
+    if agency:
+        args.append(f"%{agency}%")
+        where.append(f"a.name LIKE ${len(args)}")
+    if year:
+        args.append(year)
+        where.append(f"r.year = ${len(args)}")
+    cond = " AND ".join(where)
+    conn = await asyncpg.connect(dsn(url))
+    try:
+        checked = await conn.fetchval(f"SELECT count(*) FROM report r JOIN agency a ON a.id = r.agency_id WHERE {cond}",
+                                      *args)
+        heads = await conn.fetch(
+            f"SELECT r.id, r.year, r.checks_failed, r.warnings, a.name, r.source_uri FROM report r "
+            f"JOIN agency a ON a.id = r.agency_id WHERE {cond} AND (r.checks_failed > 0 OR r.warnings > 0) "
+            f"ORDER BY a.name, r.year LIMIT {int(limit)}", *args)
+        rows = await conn.fetch(
+            "SELECT report_id, code, severity, location, message FROM check_result "
+            "WHERE status = 'failed' AND report_id = ANY($1::int[]) ORDER BY report_id, severity, code, location",
+            [h["id"] for h in heads])
+    finally:
+        await conn.close()
+    by_report: dict[int, list[str]] = {}
+    for r in rows:
+        by_report.setdefault(r["report_id"], []).append(f"{r['severity']:<7} {r['code']} {r['location']}: {r['message']}")
+    out = [(f"{h['name']} {h['year']} (report {h['id']}, {h['checks_failed']} failed, {h['warnings']} warning(s)) "
+            f"{h['source_uri']}", by_report.get(h["id"], [])) for h in heads]
+    return checked, out

@@ -9,17 +9,21 @@ transaction, whatever order the years arrive in.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Literal
 
 import asyncpg
 import orjson
+from sqlalchemy import MetaData
 
 from checks import CheckResult, check_pair, check_report, summarize
 from db import rollup, version
+from db.engine import dsn
+from db.layout import COMPUTED, Layout, check_row, issue_values, layout, numeric
+from db.models import Base
 from db.reading import fetch_reports
-from loaders.canonical import APPLICANT_COLUMNS, REVIEW_RESULTS, Report, template_for_year
+from loaders.canonical import Report, template_for_year
 from loaders.placement import Placement, place_report
 
 Status = Literal["loaded", "unchanged", "replaced", "failed"]
@@ -35,6 +39,9 @@ class Source:
     synthetic: bool = False
     raw_text: str = ""
     parser_version: str = ""
+
+
+_SOURCE_FIELDS = frozenset(f.name for f in fields(Source))
 
 
 @dataclass(slots=True)
@@ -73,26 +80,18 @@ class _Prepared:
     results: list[CheckResult] = field(default_factory=list)
 
 
-def dsn(url: str) -> str:
-    """An asyncpg DSN from a SQLAlchemy URL (``postgresql+asyncpg://`` → ``postgresql://``)."""
-    from sqlalchemy.engine import make_url
-
-    u = make_url(url)
-    return u.set(drivername="postgresql").render_as_string(hide_password=False)
-
-
 async def store_reports(url_or_conn: str | asyncpg.Connection, items: Iterable[Incoming | tuple[Report, Source]],
-                        *, reparse: bool = False) -> list[StoreResult]:
+                        *, reparse: bool = False, metadata: MetaData = Base.metadata) -> list[StoreResult]:
     """Store reports; returns one result per item, in order. Never raises for a bad report.
 
     A document whose bytes are stored already is ``unchanged`` when the same parser version read it; when
     another version did, or with ``reparse``, the new reading replaces the stored one, wherever its agency
-    and year now place it.
+    and year now place it. Columns are those of ``metadata``'s tables (see ``db.layout``).
     """
     prepared = [_incoming(i) for i in items]
     conn = await asyncpg.connect(dsn(url_or_conn)) if isinstance(url_or_conn, str) else url_or_conn
     try:
-        return await _store(conn, prepared, reparse)
+        return await _store(conn, prepared, reparse, layout(_SOURCE_FIELDS, metadata))
     finally:
         if isinstance(url_or_conn, str):
             await conn.close()
@@ -102,7 +101,7 @@ def _incoming(item: Incoming | tuple[Report, Source]) -> Incoming:
     return item if isinstance(item, Incoming) else Incoming(item[0], item[1])
 
 
-async def _store(conn: asyncpg.Connection, items: list[Incoming], reparse: bool) -> list[StoreResult]:
+async def _store(conn: asyncpg.Connection, items: list[Incoming], reparse: bool, lay: Layout) -> list[StoreResult]:
     results: dict[int, StoreResult] = {}
     stored = {r["sha256"]: r["parser_version"] for r in await conn.fetch(
         "SELECT sha256, parser_version FROM report WHERE sha256 = ANY($1::text[])", [i.source.sha256 for i in items])}
@@ -129,7 +128,7 @@ async def _store(conn: asyncpg.Connection, items: list[Incoming], reparse: bool)
     for rnd in rounds:
         try:
             async with conn.transaction():
-                await _write(conn, [p for _, p in rnd])
+                await _write(conn, [p for _, p in rnd], lay)
             for n, p in rnd:
                 results[n] = StoreResult(p.item.source.uri, "replaced" if p.replaced else "loaded", p.report_id)
         except (asyncpg.PostgresError, ValueError, TypeError, OverflowError) as batch_error:
@@ -141,7 +140,7 @@ async def _store(conn: asyncpg.Connection, items: list[Incoming], reparse: bool)
                 p.replaced, p.results = False, []
                 try:
                     async with conn.transaction():
-                        await _write(conn, [p])
+                        await _write(conn, [p], lay)
                     results[n] = StoreResult(p.item.source.uri, "replaced" if p.replaced else "loaded", p.report_id)
                 except (asyncpg.PostgresError, ValueError, TypeError, OverflowError) as exc:
                     results[n] = await _failed(conn, p.item.source, exc)
@@ -159,7 +158,7 @@ async def record_failure(conn: asyncpg.Connection, path: str, sha256: str | None
     await conn.execute("INSERT INTO load_failure (path, sha256, reason) VALUES ($1, $2, $3)", path, sha256, reason)
 
 
-async def _write(conn: asyncpg.Connection, batch: list[_Prepared]) -> None:
+async def _write(conn: asyncpg.Connection, batch: list[_Prepared], lay: Layout) -> None:
     await _ensure_regions(conn, batch)
     await conn.executemany(
         "INSERT INTO year (year, template) VALUES ($1, $2) ON CONFLICT (year) DO NOTHING",
@@ -193,9 +192,9 @@ async def _write(conn: asyncpg.Connection, batch: list[_Prepared]) -> None:
         # Every row below references a report id allocated in this transaction: skip the per-row foreign-key
         # triggers, which cost more than the rows themselves in bulk. (Deletes above still cascaded.)
         await conn.execute("SET LOCAL session_replication_role = replica")
-    await _copy_reports(conn, batch, agency_ids)
+    await _copy_reports(conn, batch, agency_ids, lay)
     cross, refreshed = await _cross_year(conn, set(pairs), left)
-    await _copy_checks(conn, [(p.report_id, c, False) for p in batch for c in p.results] + cross)
+    await _copy_checks(conn, [(p.report_id, c, False) for p in batch for c in p.results] + cross, lay)
     # New reports got their within-report counts in the COPY; reports whose cross-year results were
     # recomputed (``refreshed``) need them again.
     # Reports stored before this batch are in the rollup already: they move only if they flip.
@@ -240,36 +239,25 @@ async def _upsert_agencies(conn: asyncpg.Connection, batch: list[_Prepared]) -> 
     return {r["key"]: r["id"] for r in rows}
 
 
-def _num(v: int | Decimal | None) -> Decimal | None:
-    return None if v is None else Decimal(v)
-
-
-async def _copy_reports(conn: asyncpg.Connection, batch: list[_Prepared], agency_ids: dict[str, int]) -> None:
+async def _copy_reports(conn: asyncpg.Connection, batch: list[_Prepared], agency_ids: dict[str, int],
+                        lay: Layout) -> None:
     reports, proactive, applications, reviews, provenance, issues = [], [], [], [], [], []
+    cells, results = lay.application_cells, lay.review_cells
     for p in batch:
         r, s, rid = p.item.report, p.item.source, p.report_id
         encoded, counts = p.item.encoded or (checks_json(p.results), status_counts(p.results))
-        reports.append((rid, agency_ids[p.agency_key], r.year, r.template, r.title, r.published_at, s.uri, s.format,
-                        s.sha256, s.parser_version, s.raw_text, len(r.issues), encoded, *counts))
-        proactive += [(rid, cat, m, _num(v)) for cat, ms in r.proactive.items() for m, v in ms.items()]
-        applications += [(rid, row, *(cols.get(c) for c in APPLICANT_COLUMNS)) for row, cols in r.applications.items()]
-        reviews += [(rid, g, *(cols.get(c) for c in REVIEW_RESULTS)) for g, cols in r.reviews.items()]
+        computed = dict(zip(COMPUTED, (rid, agency_ids[p.agency_key], len(r.issues), encoded, *counts), strict=True))
+        objects = {"report": r, "source": s}
+        reports.append(tuple(computed[name] if kind == "computed" else getattr(objects[kind], name)
+                             for kind, name in lay.report_values))
+        proactive += [(rid, cat, m, numeric(v)) for cat, ms in r.proactive.items() for m, v in ms.items()]
+        applications += [(rid, row, *(cols.get(c) for c in cells)) for row, cols in r.applications.items()]
+        reviews += [(rid, g, *(cols.get(c) for c in results)) for g, cols in r.reviews.items()]
         provenance += [(rid, path, prov) for path, prov in r.provenance.items()]
-        issues += [(rid, i.code, i.severity, i.line, i.message) for i in r.issues]
-    await conn.copy_records_to_table("report", records=reports, columns=[
-        "id", "agency_id", "year", "template", "title", "published_at", "source_uri", "source_format", "sha256",
-        "parser_version", "raw_text", "issue_count", "checks", "checks_passed", "checks_failed",
-        "checks_not_checkable", "warnings"])
-    await conn.copy_records_to_table("proactive_count", records=proactive,
-                                     columns=["report_id", "category", "metric", "value"])
-    await conn.copy_records_to_table("application_outcome", records=applications,
-                                     columns=["report_id", "row_key", *APPLICANT_COLUMNS])
-    await conn.copy_records_to_table("review_litigation", records=reviews,
-                                     columns=["report_id", "group", *REVIEW_RESULTS])
-    await conn.copy_records_to_table("value_provenance", records=provenance,
-                                     columns=["report_id", "path", "provenance"])
-    await conn.copy_records_to_table("parse_issue", records=issues,
-                                     columns=["report_id", "code", "severity", "line", "message"])
+        issues += [(rid, *issue_values(i)) for i in r.issues]
+    for copy, rows in ((lay.report, reports), (lay.proactive, proactive), (lay.applications, applications),
+                       (lay.reviews, reviews), (lay.provenance, provenance), (lay.issues, issues)):
+        await conn.copy_records_to_table(copy.table, records=copy.records(rows), columns=list(copy.columns))
 
 
 def checks_json(results: Sequence[CheckResult]) -> str:
@@ -298,12 +286,11 @@ def _json_num(v: int | Decimal | None) -> int | str | None:
     return v if v is None or isinstance(v, int) else str(v)
 
 
-async def _copy_checks(conn: asyncpg.Connection, rows: Sequence[tuple[int, CheckResult, bool]]) -> None:
+async def _copy_checks(conn: asyncpg.Connection, rows: Sequence[tuple[int, CheckResult, bool]], lay: Layout) -> None:
     """Rows for the checks that did not pass; passed ones stay in the report's JSON only."""
-    await conn.copy_records_to_table("check_result", records=[
-        (rid, c.code, c.status, c.severity, c.location, _num(c.expected), _num(c.actual), c.message, cross)
-        for rid, c, cross in rows if c.status != "passed"
-    ], columns=["report_id", "code", "status", "severity", "location", "expected", "actual", "message", "cross_year"])
+    records = [check_row(rid, c, cross, lay.check_numbers) for rid, c, cross in rows if c.status != "passed"]
+    await conn.copy_records_to_table(lay.checks.table, records=lay.checks.records(records),
+                                     columns=list(lay.checks.columns))
 
 
 async def _cross_year(conn: asyncpg.Connection, keys: set[tuple[int, int]], left: set[tuple[int, int]],

@@ -7,9 +7,9 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from core.settings import Settings
 from db.engine import create_engine, resolve_url
 from db.models import Base
-from xxgk.settings import Settings
 
 config = context.config
 target_metadata = Base.metadata

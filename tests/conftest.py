@@ -16,11 +16,10 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
+from core.settings import default_data_dir
 from db import embedded
-from db.engine import async_url
+from db.engine import async_url, dsn
 from db.migrate import upgrade
-from db.writer import dsn
-from xxgk.settings import default_data_dir
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TEMPLATE = f"xxgk_template_{os.getpid()}"

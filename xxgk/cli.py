@@ -7,15 +7,38 @@ import json
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
+import click
 import typer
+from typer.core import TyperGroup
 
-from xxgk.errors import CONNECTION_ERRORS, describe_connection_error
-from xxgk.settings import ConfigError, Settings
+from core.errors import UsageError, XxgkError
+from core.settings import Settings
+
+if TYPE_CHECKING:
+    from loaders.pipeline import Overrides
+    from services.export import ExportFilter
+    from services.ingest import Documents, LoadSummary
+
+T = TypeVar("T")
+
+
+class _Commands(TyperGroup):
+    """Every command's :class:`XxgkError` becomes one line on stderr and the error's exit code, here only."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except XxgkError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+
 
 app = typer.Typer(
+    cls=_Commands,
     help="xxgk: government information-disclosure annual reports (政府信息公开工作年度报告) as data.\n\n"
     "Without DATABASE_URL, an embedded PostgreSQL is started in ./.xxgk/pgdata (XXGK_DATA_DIR).",
     no_args_is_help=True,
@@ -27,43 +50,36 @@ db_app = typer.Typer(help="Manage the embedded PostgreSQL server (used when DATA
 app.add_typer(db_app, name="db")
 
 
-def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print one line on stderr and return the exit to raise."""
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code)
-
-
 def settings() -> Settings:
-    try:
-        return Settings.from_env()
-    except ConfigError as exc:
-        raise fail(str(exc), 2) from None
+    return Settings.from_env()
 
 
 def database_url(cfg: Settings, *, quiet: bool = False) -> str:
-    """Resolve the database, starting the embedded server when needed, with one-line errors."""
-    from db.embedded import EmbeddedError
+    """Resolve the database, starting the embedded server when needed; notices go to stderr."""
     from db.engine import resolve_url
 
     notices: list[str] = []
-    try:
-        found = resolve_url(cfg, notices=notices)
-    except ConfigError as exc:
-        raise fail(str(exc), 2) from None
-    except EmbeddedError as exc:
-        raise fail(str(exc)) from None
+    found = resolve_url(cfg, notices=notices)
     if not quiet:
         for notice in notices:
             typer.echo(notice, err=True)
     return found
 
 
-def run_db(coro_factory, url: str):
-    """Run an async database job; a connection problem becomes one line and exit code 1."""
+def run_db(coro_factory: Callable[[], Coroutine[Any, Any, T]], url: str) -> T:
+    """Run an async database job; a connection problem becomes a :class:`DatabaseUnavailableError`."""
+    from db.errors import CONNECTION_ERRORS, DatabaseUnavailableError, describe_connection_error
+
     try:
         return asyncio.run(coro_factory())
     except CONNECTION_ERRORS as exc:
-        raise fail(describe_connection_error(exc, url)) from None
+        raise DatabaseUnavailableError(describe_connection_error(exc, url)) from None
+
+
+async def _checked(url: str) -> None:
+    from db.migrate import ensure_current
+
+    await ensure_current(url)
 
 
 # --- db -------------------------------------------------------------------------------------------------
@@ -74,7 +90,7 @@ def db_start() -> None:
     """Start the embedded PostgreSQL (a no-op when it is running)."""
     cfg = settings()
     if cfg.database_url:
-        raise fail("DATABASE_URL is set: the embedded server is not used", 2)
+        raise UsageError("DATABASE_URL is set: the embedded server is not used")
     url = database_url(cfg)
     typer.echo(f"embedded PostgreSQL is running: {url}")
 
@@ -84,11 +100,7 @@ def db_stop() -> None:
     """Stop the embedded PostgreSQL."""
     from db import embedded
 
-    cfg = settings()
-    try:
-        stopped = embedded.stop(cfg.data_dir)
-    except embedded.EmbeddedError as exc:
-        raise fail(str(exc)) from None
+    stopped = embedded.stop(settings().data_dir)
     typer.echo("embedded PostgreSQL stopped" if stopped else "embedded PostgreSQL was not running")
 
 
@@ -122,13 +134,10 @@ def db_url() -> None:
 @app.command()
 def migrate() -> None:
     """Upgrade the database schema to the latest revision (a no-op when it is up to date)."""
-    from db.migrate import UnknownRevisionError, upgrade
+    from db.migrate import upgrade
 
     url = database_url(settings())
-    try:
-        before, after = run_db(lambda: asyncio.to_thread(upgrade, url), url)
-    except UnknownRevisionError as exc:
-        raise fail(str(exc)) from None
+    before, after = run_db(lambda: asyncio.to_thread(upgrade, url), url)
     if before == after:
         typer.echo(f"database schema is up to date (revision {after})")
     else:
@@ -150,7 +159,7 @@ def parse(
     results, failed = [], 0
     for path in files:
         if not path.is_file():
-            raise fail(f"no such file: {path}", 2)
+            raise UsageError(f"no such file: {path}")
         try:
             report = parse_path(path)
         except ParseFailure as exc:
@@ -192,22 +201,18 @@ def load(
     when interrupted (committed batches stay; the summary says what is stored).
     """
     from loaders.pipeline import Overrides
-    from xxgk.ingest import LoadSummary, UsageError, find_documents, read_manifest
-    from xxgk.ingest import load as run_load
+    from services.ingest import LoadSummary, find_documents, read_manifest
 
-    try:
-        files = find_documents(paths)
-        rows = read_manifest(manifest) if manifest else None
-    except UsageError as exc:
-        raise fail(str(exc), 2) from None
+    files = find_documents(paths)
+    rows = read_manifest(manifest) if manifest else None
     if year is not None and not 2008 <= year <= 2100:
-        raise fail(f"--year {year} is not a report year", 2)
+        raise UsageError(f"--year {year} is not a report year")
     cfg = settings()
     url = database_url(cfg, quiet=quiet)
     summary = LoadSummary()
     started = time.perf_counter()
     try:
-        run_db(lambda: _load_with_progress(run_load, url, files, rows, Overrides(agency=agency, year=year),
+        run_db(lambda: _load_with_progress(cfg, url, files, rows, Overrides(agency=agency, year=year),
                                            jobs, quiet, summary, reparse), url)
     except KeyboardInterrupt:
         # Every batch that committed is stored whole; the one being written was rolled back.
@@ -223,29 +228,27 @@ def load(
         raise typer.Exit(1)
 
 
-async def _load_with_progress(run_load, url, files, rows, overrides, jobs, quiet, summary, reparse):
-    from xxgk.ingest import UsageError
+async def _load_with_progress(cfg: Settings, url: str, files: Documents, rows: dict[Path, Overrides] | None,
+                              overrides: Overrides, jobs: int | None, quiet: bool, summary: LoadSummary,
+                              reparse: bool) -> LoadSummary:
+    from services.ingest import load as run_load
 
-    show = not quiet and sys.stderr.isatty()
-    try:
-        if not show:
-            return await run_load(url, files, manifest=rows, overrides=overrides, jobs=jobs, summary=summary,
-                                  reparse=reparse)
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    if quiet or not sys.stderr.isatty():
+        return await run_load(url, files, manifest=rows, overrides=overrides, jobs=jobs, summary=summary,
+                              reparse=reparse, settings=cfg)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        with Progress(TextColumn("loading"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      transient=True) as bar:
-            task = bar.add_task("load", total=files.count())
-            return await run_load(url, files, manifest=rows, overrides=overrides, jobs=jobs,
-                                  progress=lambda n: bar.advance(task, n), summary=summary, reparse=reparse)
-    except UsageError as exc:
-        raise fail(str(exc), 2) from None
+    with Progress(TextColumn("loading"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  transient=True) as bar:
+        task = bar.add_task("load", total=files.count())
+        return await run_load(url, files, manifest=rows, overrides=overrides, jobs=jobs,
+                              progress=lambda n: bar.advance(task, n), summary=summary, reparse=reparse, settings=cfg)
 
 
 _FAILURES_LISTED_ALONE = 10  # more failures than this are also counted by reason
 
 
-def _print_load_summary(summary, elapsed: float) -> None:
+def _print_load_summary(summary: LoadSummary, elapsed: float) -> None:
     c = summary.counts
     for path, reason in summary.failures:
         typer.echo(f"failed: {path}: {reason}", err=True)
@@ -269,26 +272,24 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same reports.")] = 0,
 ) -> None:
     """Add clearly marked synthetic reports (source format `synthetic`) to try the API at scale."""
-    from xxgk.demo import add_synthetic
-    from xxgk.ingest import UsageError, ensure_migrated
+    from services.demo import add_synthetic
 
     if synthetic < 1:
-        raise fail("--synthetic must be at least 1", 2)
-    url = database_url(settings())
+        raise UsageError("--synthetic must be at least 1")
+    cfg = settings()
+    url = database_url(cfg)
 
-    async def run():
-        try:
-            await ensure_migrated(url)
-        except UsageError as exc:
-            raise fail(str(exc), 2) from None
+    async def run() -> dict[str, int]:
+        await _checked(url)
         if not sys.stderr.isatty():
-            return await add_synthetic(url, synthetic, seed=seed)
+            return await add_synthetic(url, synthetic, seed=seed, settings=cfg)
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         with Progress(TextColumn("synthetic"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                       transient=True) as bar:
             task = bar.add_task("demo", total=synthetic)
-            return await add_synthetic(url, synthetic, seed=seed, progress=lambda n: bar.advance(task, n))
+            return await add_synthetic(url, synthetic, seed=seed, progress=lambda n: bar.advance(task, n),
+                                       settings=cfg)
 
     counts = run_db(run, url)
     typer.echo(", ".join(f"{status} {n}" for status, n in sorted(counts.items())) + " synthetic reports")
@@ -301,16 +302,12 @@ def check(
     limit: Annotated[int, typer.Option(help="At most this many reports listed.")] = 50,
 ) -> None:
     """Print the failed consistency checks of stored reports, with their messages."""
-    from xxgk.checking import failed_checks
-    from xxgk.ingest import UsageError, ensure_migrated
+    from db.reading import failed_checks
 
     url = database_url(settings(), quiet=True)
 
-    async def run():
-        try:
-            await ensure_migrated(url)
-        except UsageError as exc:
-            raise fail(str(exc), 2) from None
+    async def run() -> tuple[int, list[tuple[str, list[str]]]]:
+        await _checked(url)
         return await failed_checks(url, agency=agency, year=year, limit=limit)
 
     checked, reports = run_db(run, url)
@@ -338,14 +335,11 @@ def export(
     Empty cells stay empty (never 0); every report row carries its source URI, SHA-256 and parser version.
     Exit code 2 for a bad filter or an OUTDIR that is not a directory.
     """
-    from xxgk.export import ExportFilter, FilterError
+    from services.export import ExportFilter
 
-    try:
-        flt = ExportFilter.parse(year, region)
-    except FilterError as exc:
-        raise fail(str(exc), 2) from None
+    flt = ExportFilter.parse(year, region)
     if outdir.exists() and not outdir.is_dir():
-        raise fail(f"not a directory: {outdir}", 2)
+        raise UsageError(f"not a directory: {outdir}")
     url = database_url(settings(), quiet=quiet)
     counts = run_db(lambda: _export_with_progress(url, outdir, flt, quiet), url)
     if not quiet:
@@ -353,11 +347,11 @@ def export(
         typer.echo(f"wrote {len(counts) + 1} files to {outdir} (rows: {rows})")
 
 
-async def _export_with_progress(url: str, outdir: Path, flt, quiet: bool) -> dict[str, int]:
+async def _export_with_progress(url: str, outdir: Path, flt: ExportFilter, quiet: bool) -> dict[str, int]:
     import asyncpg
 
-    from db.writer import dsn
-    from xxgk.export import export_dir
+    from db.engine import dsn
+    from services.export import export_dir
 
     conn = await asyncpg.connect(dsn(url))
     try:
@@ -394,18 +388,9 @@ def serve(
 
     import uvicorn
 
-    from xxgk.ingest import UsageError, ensure_migrated
-
     cfg = settings()
     url = database_url(cfg)
-
-    async def check() -> None:
-        try:
-            await ensure_migrated(url)
-        except UsageError as exc:
-            raise fail(str(exc), 2) from None
-
-    run_db(check, url)
+    run_db(lambda: _checked(url), url)
     # Workers resolve the same database: hand them the URL the embedded server got.
     os.environ.setdefault("DATABASE_URL", url)
     # uvicorn's own logging, plus the app's loggers (xxgk.access: one JSON line per request) on stdout.
@@ -420,14 +405,19 @@ def serve(
 
 def main() -> None:
     """Console entry point."""
-    import os
-
     try:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:  # a bug, not a user mistake: one line unless asked for the traceback
-        if os.environ.get("XXGK_DEBUG"):
+        if _debug():
             raise
         typer.echo(f"internal error: {type(exc).__name__}: {exc} (set XXGK_DEBUG=1 for the traceback)", err=True)
         sys.exit(70)
+
+
+def _debug() -> bool:
+    try:
+        return Settings.from_env().debug
+    except XxgkError:  # another setting is unusable; that error is not this one
+        return False

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from core.errors import XxgkError
+
 DocumentFormat = Literal["txt", "md", "html", "docx", "pdf"]
 
 
@@ -21,5 +23,5 @@ class Document:
     encoding: str | None = None
 
 
-class UnreadableDocumentError(ValueError):
+class UnreadableDocumentError(XxgkError, ValueError):
     """The bytes cannot be turned into text: unknown format, empty, corrupt, binary, or a scan without text."""

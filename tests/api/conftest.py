@@ -17,10 +17,10 @@ import httpx
 import pytest
 
 from api.app import create_app
+from core.settings import Settings
 from db.writer import Source, store_reports
 from loaders.parse import parse_text
 from synthetic import generate
-from xxgk.settings import Settings
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 API_KEY = "test-key"

@@ -6,7 +6,9 @@ import httpx
 import orjson
 from conftest import load_seeds, load_synthetic, open_api
 
-from api.cache import ResponseCache, cache_key
+from api.cache import ResponseCache
+from api.cache import cache_key as key_for
+from core.settings import Settings
 
 COUNT = "{ reports(first: 1) { totalCount } }"
 SUMMARY = "{ summary(groupBy: [YEAR]) { year reports } }"
@@ -70,6 +72,10 @@ async def test_variables_mutations_errors_and_a_disabled_cache(db_url: str):
     finally:
         await client.aclose()
         await api.app.state.xxgk.dispose()
+
+
+def cache_key(body: bytes) -> str | None:
+    return key_for(body, Settings().max_query_tokens)
 
 
 def test_keys_name_queries_only():

@@ -7,8 +7,12 @@ from conftest import open_api
 from sqlalchemy.exc import ProgrammingError
 
 from api.errors import MASKED_MESSAGE
-from api.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS, CostLimitRule
+from api.limits import CostLimitRule
 from api.types import applications
+from core.settings import Settings
+
+DEFAULTS = Settings()
+MAX_DEPTH, MAX_ALIASES, MAX_TOKENS = DEFAULTS.max_query_depth, DEFAULTS.max_query_aliases, DEFAULTS.max_query_tokens
 
 
 async def test_deep_query_is_refused(api):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from db.writer import dsn
+from db.engine import dsn
 
 
 async def _sql(url: str, query: str, *args) -> list[asyncpg.Record]:

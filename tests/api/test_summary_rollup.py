@@ -19,7 +19,8 @@ from sqlalchemy import event
 import api.aggregates
 import api.queries
 from db import models, rollup
-from db.writer import Source, dsn, store_reports
+from db.engine import dsn
+from db.writer import Source, store_reports
 from loaders.canonical import APPLICANT_COLUMNS, REVIEW_RESULTS, Report
 from synthetic import generate
 

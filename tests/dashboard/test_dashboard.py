@@ -35,12 +35,12 @@ pytestmark = pytest.mark.skipif(bool(_missing), reason=f"browser test needs {' a
 import uvicorn  # noqa: E402
 
 from api.app import create_app  # noqa: E402
+from core.settings import Settings  # noqa: E402
 from db.writer import Source, store_reports  # noqa: E402
 from loaders.canonical import APPLICANT_COLUMNS, Report  # noqa: E402
+from services.demo import add_synthetic  # noqa: E402
+from services.ingest import load  # noqa: E402
 from synthetic import Fault, generate_with_faults  # noqa: E402
-from xxgk.demo import add_synthetic  # noqa: E402
-from xxgk.ingest import load  # noqa: E402
-from xxgk.settings import Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"

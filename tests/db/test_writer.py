@@ -9,7 +9,8 @@ from dataclasses import replace
 import asyncpg
 import pytest
 
-from db.writer import Source, StoreResult, dsn, store_reports
+from db.engine import dsn
+from db.writer import Source, StoreResult, store_reports
 from loaders.canonical import Report
 
 

@@ -6,8 +6,8 @@ import csv
 
 from typer.testing import CliRunner
 
+from services.export import files
 from xxgk.cli import app
-from xxgk.export import files
 
 
 def test_export_writes_the_files_and_says_how_many_rows(loaded_url, tmp_path, monkeypatch):

@@ -11,10 +11,10 @@ import asyncpg
 import frictionless
 import pytest
 
-from db.writer import dsn
+from db.engine import dsn
 from loaders.canonical import Report
+from services.export import ExportFilter, FilterError, export_dir, files
 from tests.export.conftest import REPORTS, built_report, source
-from xxgk.export import ExportFilter, FilterError, export_dir, files
 
 
 def export(url: str, outdir: Path, flt: ExportFilter | None = None) -> dict[str, int]:
@@ -180,10 +180,10 @@ def test_filter_values_are_parsed_from_text():
 
 
 def test_reading_one_report_and_one_row_at_a_time_gives_the_same_files(loaded_url, full, tmp_path, monkeypatch):
-    import xxgk.export
+    import db.export
 
-    monkeypatch.setattr(xxgk.export, "REPORTS_PER_QUERY", 1)
-    monkeypatch.setattr(xxgk.export, "FETCH_ROWS", 1)
+    monkeypatch.setattr(db.export, "REPORTS_PER_QUERY", 1)
+    monkeypatch.setattr(db.export, "FETCH_ROWS", 1)
     export(loaded_url, tmp_path)
     for name in files():
         if name != "datapackage.json":  # differs only in its creation time

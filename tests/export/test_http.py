@@ -15,9 +15,9 @@ import httpx
 import pytest
 
 from api.app import create_app
-from db.writer import dsn
-from xxgk.export import TABLES, ExportFilter, export_dir
-from xxgk.settings import Settings
+from core.settings import Settings
+from db.engine import dsn
+from services.export import TABLES, ExportFilter, export_dir
 
 
 @pytest.fixture(scope="module")

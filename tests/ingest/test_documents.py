@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from xxgk.ingest import UsageError, find_documents
+from services.ingest import UsageError, find_documents
 
 
 def touch(root: Path, *names: str) -> None:

@@ -1,4 +1,4 @@
-"""Turning the failures a user can cause into one clear line instead of a traceback."""
+"""A database that cannot be reached or refuses a statement, said in one line instead of a traceback."""
 
 from __future__ import annotations
 
@@ -6,6 +6,12 @@ import socket
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError
+
+from core.errors import UnavailableError
+
+
+class DatabaseUnavailableError(UnavailableError):
+    """The database could not be reached, or refused what was asked of it (see :func:`describe_connection_error`)."""
 
 
 def describe_connection_error(exc: BaseException, url: str | None) -> str:

@@ -26,23 +26,17 @@ from pathlib import Path
 
 import asyncpg
 
-from db.migrate import head_revision, is_known, unknown_revision
-from db.writer import StoreResult, dsn, record_failure, store_reports
+from core.errors import UsageError
+from core.settings import Settings
+from db.engine import dsn
+from db.migrate import ensure_current
+from db.writer import StoreResult, record_failure, store_reports
 from loaders.parse import PARSER_VERSION
-from loaders.pipeline import Overrides, Prepared, prepare
+from loaders.pipeline import Overrides
 from loaders.readers import SUFFIXES
-
-WINDOW = 1000
-# Reports per transaction. The rollup is updated once per transaction, so fewer, larger ones cost less:
-# 1,000 took 0.1 ms less CPU per report than 500 (loader and server, paired runs).
-BATCH = 1000
-
+from services.prepare import Prepared, prepare
 
 Job = tuple[str, Overrides]  # a document's path and what overrides its text
-
-
-class UsageError(ValueError):
-    """A bad invocation: missing path, bad manifest. Exit code 2."""
 
 
 @dataclass(slots=True)
@@ -166,9 +160,9 @@ def _leave_interrupts_to_the_loader() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _windows(jobs: Iterable[Job]) -> Iterator[list[Job]]:
+def _windows(jobs: Iterable[Job], size: int) -> Iterator[list[Job]]:
     rest = iter(jobs)
-    while window := list(islice(rest, WINDOW)):
+    while window := list(islice(rest, size)):
         yield window
 
 
@@ -209,39 +203,23 @@ async def _new_windows(conn: asyncpg.Connection, windows: Iterable[list[Job]], s
             yield fresh
 
 
-async def ensure_migrated(url: str) -> None:
-    conn = await asyncpg.connect(dsn(url))
-    try:
-        migrated = await conn.fetchval("SELECT to_regclass('public.report') IS NOT NULL")
-        versioned = await conn.fetchval("SELECT to_regclass('public.alembic_version') IS NOT NULL")
-        current = await conn.fetchval("SELECT version_num FROM alembic_version") if versioned else None
-    finally:
-        await conn.close()
-    if not migrated:
-        raise UsageError("the database has no xxgk tables yet; run `xxgk migrate` first")
-    if current is not None and not is_known(current):
-        raise UsageError(str(unknown_revision(current)))
-    head = head_revision()
-    if current != head:
-        # Loading into an older schema would fail report by report; say the one thing to do instead.
-        raise UsageError(f"the database schema is at revision {current}, this xxgk needs {head}; "
-                         "run `xxgk migrate` first")
-
-
 async def load(url: str, files: Iterable[Path], *, manifest: dict[Path, Overrides] | None = None,
                overrides: Overrides | None = None, jobs: int | None = None, progress=None,
-               summary: LoadSummary | None = None, reparse: bool = False) -> LoadSummary:
+               summary: LoadSummary | None = None, reparse: bool = False,
+               settings: Settings | None = None) -> LoadSummary:
     """Load ``files``; ``progress(n)`` is called as documents are done.
 
     Counts go into ``summary`` (a new one if not given) as batches commit, so a caller that is interrupted
     still knows what was stored. A document stored by another parser version is parsed again and replaces
-    its old reading; with ``reparse``, so is every document stored already.
+    its old reading; with ``reparse``, so is every document stored already. ``settings`` gives the sizes of
+    windows and transactions (``XXGK_LOAD_WINDOW``, ``XXGK_LOAD_BATCH``).
     """
-    await ensure_migrated(url)
+    cfg = settings or Settings()
+    await ensure_current(url)
     base = overrides or Overrides()
     # Paths are resolved only to look them up in a manifest: resolving costs a system call per folder level.
     work = ((str(f), _merge(manifest.get(f.resolve()), base) if manifest else base) for f in files)
-    raw = _windows(work)
+    raw = _windows(work, cfg.load_window)
     head = next(raw, [])
     summary = summary if summary is not None else LoadSummary()
     jobs = max(1, jobs or os.cpu_count() or 1)
@@ -251,7 +229,7 @@ async def load(url: str, files: Iterable[Path], *, manifest: dict[Path, Override
         windows = _new_windows(conn, chain([head], raw), summary, progress, reparse)
         if jobs == 1 or len(head) < 20:  # a few documents: not worth starting processes
             async for window in windows:
-                await _write(conn, [_prepare_job(j) for j in window], summary, progress, reparse)
+                await _write(conn, [_prepare_job(j) for j in window], summary, progress, reparse, cfg.load_batch)
         else:
             # ProcessPoolExecutor rather than multiprocessing.Pool: the Pool's worker-handler thread spins
             # while results wait in its queue, which cost the writer half a millisecond of CPU per report.
@@ -264,7 +242,7 @@ async def load(url: str, files: Iterable[Path], *, manifest: dict[Path, Override
                         done = await asyncio.to_thread(list, pending)
                         # The next window parses while this one is written.
                         pending = pool.map(_prepare_job, nxt, chunksize=16) if nxt else None
-                        await _write(conn, done, summary, progress, reparse)
+                        await _write(conn, done, summary, progress, reparse, cfg.load_batch)
                 except BaseException:  # Ctrl-C (a cancelled task) or a lost database: drop the queued documents
                     pool.shutdown(wait=False, cancel_futures=True)
                     raise
@@ -286,15 +264,15 @@ def _merge(specific: Overrides | None, base: Overrides) -> Overrides:
 
 
 async def _write(conn: asyncpg.Connection, prepared: list[Prepared], summary: LoadSummary, progress,
-                 reparse: bool) -> None:
+                 reparse: bool, batch: int) -> None:
     ready = [p for p in prepared if p.incoming is not None]
     for p in prepared:
         if p.incoming is None:
             await record_failure(conn, p.path, p.sha256, p.reason or "unknown failure")
             summary.counts["failed"] += 1
             summary.failures.append((p.path, p.reason or "unknown failure"))
-    for start in range(0, len(ready), BATCH):
-        chunk = ready[start:start + BATCH]
+    for start in range(0, len(ready), batch):
+        chunk = ready[start:start + batch]
         results: list[StoreResult] = await store_reports(conn, [p.incoming for p in chunk], reparse=reparse)
         for p, r in zip(chunk, results, strict=True):
             summary.counts[r.status] += 1

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from checks import check_report
+from core.settings import Settings
 from db.writer import Incoming, Source, store_reports
 from loaders.canonical import APPLICANT_COLUMNS, OUTCOME_LEAVES, Report
 from loaders.placement import place_report
 from synthetic import FAULT_CODES, generate, render
 
 YEARS = (2019, 2020, 2021, 2022, 2023, 2024)
-BATCH = 1000
 
 
 def synthetic_reports(n: int, seed: int = 0, fault_rate: float = 0.05) -> Iterator[tuple[int, Report]]:
@@ -89,8 +89,10 @@ def incoming(agency: int, report: Report, n: int, seed: int) -> Incoming:
     return Incoming(report, source, placement, check_report(report))
 
 
-async def add_synthetic(url: str, n: int, *, seed: int = 0, progress=None) -> dict[str, int]:
-    """Store ``n`` synthetic reports; returns counts per status."""
+async def add_synthetic(url: str, n: int, *, seed: int = 0, progress: Callable[[int], None] | None = None,
+                        settings: Settings | None = None) -> dict[str, int]:
+    """Store ``n`` synthetic reports, ``XXGK_LOAD_BATCH`` to a transaction; returns counts per status."""
+    batch_size = (settings or Settings()).load_batch
     counts: dict[str, int] = {}
     batch: list[Incoming] = []
 
@@ -103,7 +105,7 @@ async def add_synthetic(url: str, n: int, *, seed: int = 0, progress=None) -> di
 
     for i, (agency, report) in enumerate(synthetic_reports(n, seed)):
         batch.append(incoming(agency, report, i, seed))
-        if len(batch) >= BATCH:
+        if len(batch) >= batch_size:
             await flush()
     if batch:
         await flush()

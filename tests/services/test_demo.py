@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from checks import check_pair, check_report
-from xxgk.demo import synthetic_reports
+from services.demo import synthetic_reports
 
 
 def test_demo_reports_are_deterministic():

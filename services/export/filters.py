@@ -1,0 +1,45 @@
+"""Which reports an export covers: a report year and/or a GB/T 2260 region code, descendants included."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from core.errors import UsageError
+
+_REGION_CODE = re.compile(r"\d{6}(\d{3}){0,2}")
+
+
+class FilterError(UsageError):
+    """An export filter that cannot be used (not a report year, not a region code)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFilter:
+    """Which reports to export: a report year and/or a GB/T 2260 region code (descendants included)."""
+
+    year: int | None = None
+    region: str | None = None
+
+    @classmethod
+    def parse(cls, year: str | int | None = None, region: str | None = None) -> ExportFilter:
+        """Validate raw filter values (CLI options, query parameters); raises :class:`FilterError`."""
+        y: int | None = None
+        if year is not None and str(year).strip():
+            try:
+                y = int(str(year).strip())
+            except ValueError:
+                raise FilterError(f"year must be a number, got {year!r}") from None
+            if not 2008 <= y <= 2100:
+                raise FilterError(f"year {y} is not a report year")
+        r = region.strip() if region else None
+        if r and not _REGION_CODE.fullmatch(r):
+            raise FilterError(f"region must be a GB/T 2260 code of 6, 9 or 12 digits, got {region!r}")
+        return cls(y, r or None)
+
+    def describe(self) -> dict[str, Any]:
+        return {"year": self.year, "region": self.region}
+
+
+ALL_REPORTS = ExportFilter()
