@@ -13,12 +13,21 @@ scalar, an object whose selected fields are all plain (a group's ``province { co
 such objects (``applications { rows { key total } }``); an object whose selected fields are all plain is
 then built in one loop, however deeply it nests. Anything unusual (a null in a non-null field, a value
 the scalar refuses, a resolver that raises, arguments, middleware) goes the ordinary way, so errors read
-exactly as before.
+exactly as before. No resolver runs twice: what a ``self``-only resolver returned or raised is kept for the
+execution, and an object that goes the ordinary way reuses it (a raised error is reported where it was
+raised, as graphql-core reports it).
+
+It reads graphql-core's and Strawberry's internals (``Executor.execute_field`` and its neighbours,
+``StrawberryField``'s resolver), so ``pyproject.toml`` pins both to the minor versions it was written
+against, and ``tests/api/test_execution.py`` asserts on the real schema which fields take this path.
+``XXGK_PLAIN_FIELDS=0`` builds the schema without it. A schema extension with a ``resolve`` hook must see
+every field, so it turns the path off for its schema, with a warning in the log.
 """
 
 from __future__ import annotations
 
 import inspect
+import logging
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -34,9 +43,12 @@ from graphql import (
     GraphQLString,
     specified_scalar_types,
 )
+from graphql.execution.executor import to_nodes
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
+
+log = logging.getLogger("xxgk.api.execution")
 
 Reader = Callable[[Any], Any]  # source → value, or _MISSING when only the ordinary path can say what is wrong
 # What a plain field reads: the attribute's name (read inline, the commonest case) or a reader, its type
@@ -47,6 +59,8 @@ Source = tuple[str | Reader, Any, bool]
 LEAF, COMPUTED, OBJECT, LIST, TYPENAME = range(5)
 FieldPlan = tuple[int, Any]
 ObjectPlans = list[tuple[str, int, Any]]
+# (id(reader), id(source)) → (source, what the resolver returned or raised for it), for one execution.
+Resolved = dict[tuple[int, int], tuple[Any, Any]]
 
 # id(GraphQLField) → (that field, what _read_source says of it). Holding the field keeps its id from being
 # reused by another schema's field (tests build several schemas).
@@ -55,6 +69,17 @@ _BUILT_IN = frozenset(specified_scalar_types)
 _MISSING = object()
 _TYPENAME = "__typename"
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1  # GraphQL's Int is 32-bit
+# Schemas whose resolve-hook extensions have been named in the log once.
+_WARNED: set[int] = set()
+
+
+class Failed:
+    """What a ``self``-only resolver raised, kept so that it is reported once and never called again."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
 
 
 def _source(field: GraphQLField, resolvers: bool) -> Source | None:
@@ -86,24 +111,32 @@ def _read_source(field: GraphQLField, resolvers: bool) -> Source | None:
         or {p for p in resolver.reserved_parameters.values() if p is not None} != {resolver.self_parameter}
     ):
         return None
-    return _calling(resolver.wrapped_func), value_type, nullable
+    return _Calling(resolver.wrapped_func), value_type, nullable
 
 
-def _calling(method: Callable[[Any], Any]) -> Reader:
-    """A reader that calls a ``self``-only resolver as Strawberry would, or says ``_MISSING`` if it fails."""
+class _Calling:
+    """A reader that calls a ``self``-only resolver as Strawberry would; what it raises comes back as :class:`Failed`.
 
-    def read(source: Any) -> Any:
+    Every call is remembered for the execution (see :func:`_read`): when an object then goes the ordinary
+    way, its fields reuse what their resolvers gave (the same objects) and report what they raised, without
+    a second call.
+    """
+
+    __slots__ = ("method",)
+
+    def __init__(self, method: Callable[[Any], Any]) -> None:
+        self.method = method
+
+    def __call__(self, source: Any) -> Any:
         try:
-            value = method(source)
-        except Exception:  # noqa: BLE001 - the ordinary path calls it again and reports the error
-            return _MISSING
+            value = self.method(source)
+        except Exception as exc:  # noqa: BLE001 - reported once, by execute_field, as the ordinary path would
+            return Failed(exc)
         if inspect.isawaitable(value):
             if inspect.iscoroutine(value):
                 value.close()
             return _MISSING
         return value
-
-    return read
 
 
 @cache
@@ -122,13 +155,19 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Strawberry passes a manager even when no extension wraps resolvers; only real middleware matters.
-        self._middlewares = bool(self.middleware_manager and self.middleware_manager.middlewares)
+        middlewares = list(self.middleware_manager.middlewares) if self.middleware_manager else []
+        self._middlewares = bool(middlewares)
+        if middlewares and id(self.schema) not in _WARNED:
+            _WARNED.add(id(self.schema))
+            names = ", ".join(sorted({type(m).__name__ for m in middlewares}))
+            log.warning("plain-field path off: %s must see every field it resolves", names)
         # Resolvers are called directly only when no exception handler could turn their errors into values.
         converter = getattr(getattr(self.schema, "_strawberry_schema", None), "schema_converter", None)
         self._resolvers = getattr(converter, "_exception_handler_specs", None) == ()
         # id(grouped field set) → (that set, its parent type, its plans or None when some field is not
         # plain). Holding the set keeps its id from being reused.
         self._object_plans: dict[int, tuple[Any, GraphQLObjectType, ObjectPlans | None]] = {}
+        self._resolved: Resolved = {}
 
     def _field_plan(self, field: GraphQLField | None, field_details_list: Any) -> FieldPlan | None:
         """The plan of one plain field under these nodes, or None."""
@@ -200,7 +239,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
     ) -> Any:
         plans = self._object_plan(parent_type, grouped_field_set)
         if plans is not None:
-            results = _build(source_value, plans)
+            results = _build(source_value, plans, self._resolved)
             if results is not None:
                 return results
         # Not plain, or this object has a value only the ordinary way can report as an error.
@@ -225,7 +264,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         ):
             plans = self._subfields_plan(object_type, field_details_list)
             if plans is not None:
-                completed = _build_list(items, nullable, plans)
+                completed = _build_list(items, nullable, plans, self._resolved)
                 if completed is not _MISSING:
                     return completed
         return super().complete_iterable_value(item_type, field_details_list, info, path, items, position_context)
@@ -240,14 +279,68 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
     ) -> Any:
         field = self.schema.get_field(parent_type, field_details_list[0].node.name.value)
         plan = self._field_plan(field, field_details_list)
-        if plan is not None:
-            value = _value(source, *plan)
+        if field is not None and plan is not None:
+            value = _value(source, *plan, self._resolved)
             if value is not _MISSING:
                 return value
+            kind, details = plan
+            result = _remembered(self._resolved, details[0], source) if kind in (COMPUTED, OBJECT, LIST) else _MISSING
+            if type(result) is Failed:
+                # What the ordinary path does with an error its resolver raised, without calling it again.
+                self.handle_field_error(result.error, field.type, field_details_list, path)
+                return None
+            if result is not _MISSING:
+                return self._complete(field, parent_type, field_details_list, path, position_context, result)
         return super().execute_field(parent_type, source, field_details_list, path, position_context)
 
+    def _complete(self, field: GraphQLField, parent_type: GraphQLObjectType, field_details_list: Any, path: Any,
+                  position_context: Any, result: Any) -> Any:
+        """The rest of graphql-core's ``execute_field`` once its resolver returned ``result``, without calling it."""
+        return_type = field.type
+        info = self.build_resolve_info(field, to_nodes(field_details_list), parent_type, path)
+        try:
+            completed = self.complete_value(return_type, field_details_list, info, path, result, position_context)
+        except Exception as raw_error:  # noqa: BLE001 - a field error, as graphql-core reports it
+            self.handle_field_error(raw_error, return_type, field_details_list, path)
+            return None
+        if not self.is_awaitable(completed):
+            return completed
 
-def _build(source: Any, plans: ObjectPlans) -> dict[str, Any] | None:
+        async def await_completed() -> Any:
+            try:
+                return await completed
+            except Exception as raw_error:  # noqa: BLE001 - as above
+                self.handle_field_error(raw_error, return_type, field_details_list, path)
+                return None
+
+        return await_completed()
+
+
+def _remembered(resolved: Resolved, reader: Any, source: Any) -> Any:
+    """What ``reader`` gave (or :class:`Failed`) for ``source`` earlier in this execution, else ``_MISSING``."""
+    entry = resolved.get((id(reader), id(source)))
+    return entry[1] if entry is not None and entry[0] is source else _MISSING
+
+
+def _read(reader: Reader, source: Any, resolved: Resolved) -> Any:
+    """``reader(source)``, once per source and execution; a failure is ``_MISSING`` (the ordinary path reports it).
+
+    Attribute readers are not remembered: reading an attribute again costs nothing and changes nothing.
+    """
+    if type(reader) is not _Calling:
+        return reader(source)
+    key = (id(reader), id(source))
+    entry = resolved.get(key)
+    if entry is not None and entry[0] is source:
+        value = entry[1]
+    else:
+        value = reader(source)
+        # The source is held with the result, so its id cannot be reused by another object meanwhile.
+        resolved[key] = (source, value)
+    return _MISSING if type(value) is Failed else value
+
+
+def _build(source: Any, plans: ObjectPlans, resolved: Resolved) -> dict[str, Any] | None:
     """One plain object's response, or None when one of its values needs the ordinary path."""
     results: dict[str, Any] = {}
     for response_name, kind, plan in plans:
@@ -264,35 +357,35 @@ def _build(source: Any, plans: ObjectPlans) -> dict[str, Any] | None:
         elif kind == TYPENAME:
             value = plan
         else:
-            value = _value(source, kind, plan)
+            value = _value(source, kind, plan, resolved)
         if value is _MISSING:
             return None
         results[response_name] = value
     return results
 
 
-def _value(source: Any, kind: int, plan: Any) -> Any:
+def _value(source: Any, kind: int, plan: Any, resolved: Resolved) -> Any:
     """One plain field's response, or ``_MISSING`` when only the ordinary path can say what is wrong."""
     if kind == LEAF:
         return _scalar(getattr(source, plan[0], _MISSING), plan)
     if kind == COMPUTED:
-        return _scalar(plan[0](source), plan)
+        return _scalar(_read(plan[0], source, resolved), plan)
     if kind == TYPENAME:
         return plan
-    value = plan[0](source)
+    value = _read(plan[0], source, resolved)
     if value is None:
         return None if plan[2] else _MISSING
     if value is _MISSING or isinstance(value, Exception):
         return _MISSING
     if kind == OBJECT:
-        built = _build(value, plan[3])
+        built = _build(value, plan[3], resolved)
         return _MISSING if built is None else built
     if not isinstance(value, list):  # other iterables the ordinary way
         return _MISSING
-    return _build_list(value, plan[3], plan[4])
+    return _build_list(value, plan[3], plan[4], resolved)
 
 
-def _build_list(items: list[Any], nullable: bool, plans: ObjectPlans) -> Any:
+def _build_list(items: list[Any], nullable: bool, plans: ObjectPlans, resolved: Resolved) -> Any:
     """A list of plain objects' responses, or ``_MISSING``."""
     completed = []
     for item in items:
@@ -301,7 +394,7 @@ def _build_list(items: list[Any], nullable: bool, plans: ObjectPlans) -> Any:
                 return _MISSING
             completed.append(None)
             continue
-        built = _build(item, plans)
+        built = _build(item, plans, resolved)
         if built is None:
             return _MISSING
         completed.append(built)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from enum import Enum
 from typing import Any
 
@@ -12,6 +13,7 @@ import strawberry.permission
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from api.execution import ExecutionContext
+from tests.api.conftest import open_api
 
 
 @strawberry.enum
@@ -193,6 +195,18 @@ class Deny(strawberry.permission.BasePermission):
         return False
 
 
+WIDTH_CALLS: Counter[str] = Counter()
+
+
+@strawberry.type
+class Frame:
+    sheet: Sheet
+
+    @strawberry.field
+    def area(self) -> int:
+        return self.sheet.width() * 2
+
+
 @strawberry.type
 class Sheet:
     name: str
@@ -215,9 +229,14 @@ class Sheet:
 
     @strawberry.field
     def width(self) -> int:
+        WIDTH_CALLS[self.name] += 1
         if self.name == "坏":
             raise ValueError("no width for 坏")
         return len(self.name)
+
+    @strawberry.field
+    def frame(self) -> Frame:  # a self-only resolver whose object holds one that raises
+        return Frame(sheet=self)
 
     @strawberry.field
     def named(self, info: strawberry.Info) -> str:  # asks for info: the ordinary path
@@ -298,14 +317,120 @@ REAL_QUERIES = [
 ]
 
 
+@pytest.fixture(scope="module")
+async def ordinary_api(loaded_url):
+    """The API over the same database with ``XXGK_PLAIN_FIELDS=0``."""
+    client_api, client = await open_api(loaded_url, plain_fields=False)
+    yield client_api
+    await client.aclose()
+    await client_api.app.state.xxgk.dispose()
+
+
 @pytest.mark.parametrize("query", REAL_QUERIES)
-async def test_the_real_schema_answers_the_same_without_the_plain_path(api, monkeypatch, query: str) -> None:
+async def test_the_real_schema_answers_the_same_without_the_plain_path(api, ordinary_api, query: str) -> None:
     """Over the loaded test database: the same body with the plain path as with graphql-core's own."""
     fast = await api.post(query)
     assert fast.get("data") and not fast.get("errors"), fast
-    for name in ("execute_field", "execute_fields", "complete_iterable_value"):
-        monkeypatch.setattr(ExecutionContext, name, getattr(StrawberryGraphQLCoreExecutionContext, name))
-    assert await api.post(query) == fast
+    assert await ordinary_api.post(query) == fast
+
+
+@pytest.fixture
+def ordinary_fields(monkeypatch: pytest.MonkeyPatch) -> set[str]:
+    """``Type.field`` of every field graphql-core's own ``execute_field`` runs from now on."""
+    seen: set[str] = set()
+    base = StrawberryGraphQLCoreExecutionContext.execute_field
+
+    def counting(self: Any, parent_type: Any, source: Any, field_details_list: Any, *args: Any) -> Any:
+        seen.add(f"{parent_type.name}.{field_details_list[0].node.name.value}")
+        return base(self, parent_type, source, field_details_list, *args)
+
+    monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "execute_field", counting)
+    return seen
+
+
+# The shapes the plain path claims, on the real schema: (query, fields it builds itself, fields it leaves to
+# graphql-core). Attributes (SummaryGroup.year), self-only resolvers (Applications.rows), objects of plain
+# fields (SummaryGroup.province), lists of them (ApplicationRow), a resolver's list of them (the summary's
+# groups, a report's issues); arguments (Applications.row) and async resolvers (Report.agency) are not.
+SHAPES = [
+    ("""{ summary(groupBy: [YEAR, PROVINCE]) { year reports inconsistentReports province { code name level }
+          applications { rows { key label naturalPerson total } }
+          reviews { review { upheld total } litigationDirect { total } } } }""",
+     {"SummaryGroup.year", "SummaryGroup.reports", "SummaryGroup.inconsistentReports", "SummaryGroup.province",
+      "Region.code", "Region.name", "Region.level", "SummaryGroup.applications", "Applications.rows",
+      "ApplicationRow.key", "ApplicationRow.label", "ApplicationRow.naturalPerson", "ApplicationRow.total",
+      "SummaryGroup.reviews", "Reviews.review", "Reviews.litigationDirect", "ReviewCounts.upheld",
+      "ReviewCounts.total"},
+     {"Query.summary"}),
+    ("""{ summary(groupBy: [KIND]) { kind applications { row(key: "granted") { total } rows { key } } } }""",
+     {"SummaryGroup.kind", "Applications.rows", "ApplicationRow.key"},
+     {"Query.summary", "SummaryGroup.applications", "Applications.row"}),
+    ("""{ reports(first: 30) { edges { node { id year title agency { name }
+          applications { rows { key naturalPerson total } } reviews { review { upheld total } }
+          consistency { ok passed failed notCheckable } issues { code severity line } } } } }""",
+     {"Applications.rows", "ApplicationRow.key", "ApplicationRow.naturalPerson", "ApplicationRow.total",
+      "Reviews.review", "ReviewCounts.upheld", "ReviewCounts.total", "Consistency.ok", "Consistency.passed",
+      "Consistency.failed", "Consistency.notCheckable", "ParseIssue.code", "ParseIssue.severity", "ParseIssue.line",
+      "Report.id", "Report.year", "Report.title", "Agency.name"},
+     {"Query.reports", "Report.agency", "Report.applications", "Report.issues"}),
+]
+
+
+@pytest.mark.parametrize("query, plain, ordinary", SHAPES)
+async def test_the_real_schema_takes_the_plain_path_for_the_shapes_it_claims(api, ordinary_fields, query, plain,
+                                                                               ordinary) -> None:
+    body = await api.post(query)
+    assert body.get("data") and not body.get("errors"), body
+    assert ordinary <= ordinary_fields  # graphql-core ran these, so it would have been seen running the others
+    assert plain & ordinary_fields == set()
+
+
+@pytest.mark.parametrize("query, plain, ordinary", SHAPES)
+async def test_xxgk_plain_fields_0_turns_the_plain_path_off(ordinary_api, ordinary_fields, query, plain,
+                                                            ordinary) -> None:
+    body = await ordinary_api.post(query)
+    assert body.get("data") and not body.get("errors"), body
+    assert plain | ordinary <= ordinary_fields
+
+
+@pytest.mark.parametrize("query", [
+    "{ sheets { width lines { b } } }",
+    "{ sheets { ... on Sheet { lines { __typename a } } w: width } }",
+    "{ sheets { frame { area } name } }",  # raising two resolvers down, inside a list of plain objects
+])
+async def test_a_resolver_that_raises_is_called_once_as_on_the_ordinary_path(query: str) -> None:
+    answers = []
+    for schema in (strawberry.Schema(query=Sheets), strawberry.Schema(query=Sheets, execution_context_class=ExecutionContext)):
+        WIDTH_CALLS.clear()
+        result = await schema.execute(query)
+        answers.append((result.data, [(e.message, e.path) for e in result.errors or []]))
+        assert WIDTH_CALLS["坏"] == 1, (schema.execution_context_class, dict(WIDTH_CALLS))
+    assert answers[0] == answers[1]
+    assert answers[1][1] and answers[1][1][0][0] == "no width for 坏"
+
+
+class Tracing(strawberry.extensions.SchemaExtension):
+    """An extension with a ``resolve`` hook: it must see every field, plain or not."""
+
+    resolved: list[str] = []
+
+    def resolve(self, _next: Any, root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
+        Tracing.resolved.append(f"{info.parent_type.name}.{info.field_name}")
+        return _next(root, info, *args, **kwargs)
+
+
+async def test_a_resolve_hook_turns_the_plain_path_off_and_says_so(caplog: pytest.LogCaptureFixture) -> None:
+    """Not silently: the log names the extension once per schema, and the hook sees the plain fields too."""
+    schema = strawberry.Schema(query=Sheets, extensions=[Tracing], execution_context_class=ExecutionContext)
+    Tracing.resolved.clear()
+    with caplog.at_level("WARNING", logger="xxgk.api.execution"):
+        first = await schema.execute("{ sheets { name lines { a } } }")
+        second = await schema.execute("{ sheets { name } }")
+    assert first.errors is None and second.errors is None
+    assert [r.getMessage() for r in caplog.records] == ["plain-field path off: Tracing must see every field it resolves"]
+    assert "Sheet.name" in Tracing.resolved and "Row.a" in Tracing.resolved and "Sheet.lines" in Tracing.resolved
+    ordinary = await strawberry.Schema(query=Sheets, extensions=[Tracing]).execute("{ sheets { name lines { a } } }")
+    assert first.data == ordinary.data
 
 
 async def test_a_permission_is_checked_on_the_plain_path_too() -> None:
