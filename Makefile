@@ -23,6 +23,7 @@ run: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 schema: install

@@ -22,6 +22,7 @@ from sqlalchemy import (
     FromClause,
     Row,
     Select,
+    SQLColumnExpression,
     case,
     cast,
     func,
@@ -130,10 +131,10 @@ class _Sums:
     groups: dict[str, Sequence[Any]] = field(default_factory=dict)  # §4 group → the five results
 
 
-def _region_chain(source: FromClause | Any, region_code: ColumnElement[Any]) -> tuple[Any, list[Any]]:
+def _region_chain(source: FromClause | Any, region_code: SQLColumnExpression[Any]) -> tuple[Any, list[Any]]:
     """``source`` outer-joined to the region of ``region_code`` and its ancestors, and those aliases."""
     regions = [aliased(models.Region, name=f"r{i}") for i in range(_ANCESTRY)]
-    previous = region_code
+    previous: SQLColumnExpression[Any] = region_code
     for region in regions:
         source = source.outerjoin(region, region.code == previous)
         previous = region.parent_code
@@ -159,7 +160,7 @@ class _Query:
             self._from, self.regions = _region_chain(self._from, a.region_code)
         self.columns: list[ColumnElement[Any]] = [self._column(d).label(d.value) for d in self.dimensions]
 
-    def _column(self, dimension: SummaryDimension) -> ColumnElement[Any]:
+    def _column(self, dimension: SummaryDimension) -> SQLColumnExpression[Any]:
         r, a = models.Report, models.Agency
         if dimension is SummaryDimension.YEAR:
             return r.year
@@ -172,7 +173,7 @@ class _Query:
     def select(
         self,
         *aggregates: ColumnElement[Any],
-        extra: Sequence[ColumnElement[Any]] = (),
+        extra: Sequence[SQLColumnExpression[Any]] = (),
         join: tuple[Any, ColumnElement[bool]] | None = None,
     ) -> Select[Any]:
         """GROUP BY the dimensions (and ``extra``), optionally joining a per-report table first."""
@@ -216,7 +217,8 @@ async def _from_rollup(
     report_conditions(filter)  # validates the filter's values exactly as the raw path does
     s = models.SummaryRollup.__table__.c
     source: Any = models.SummaryRollup.__table__
-    plain = {SummaryDimension.YEAR: s.year, SummaryDimension.TEMPLATE: s.template, SummaryDimension.KIND: s.kind}
+    plain: dict[SummaryDimension, ColumnElement[Any]] = {
+        SummaryDimension.YEAR: s.year, SummaryDimension.TEMPLATE: s.template, SummaryDimension.KIND: s.kind}
     regions: list[Any] = []
     # The province grain has a few hundred rows where the region grain has one per county and year.
     by_province = not (filter and filter.region_code is not None) and not {
@@ -239,7 +241,7 @@ async def _from_rollup(
         .where(s.grain == ("province" if by_province else "region"), *_rollup_conditions(filter))
         .group_by(*(c.element for c in columns))
     )
-    regions: dict[str, Region] | None = None
+    names: dict[str, Region] | None = None
     if by_province and SummaryDimension.PROVINCE in dimensions:
         # The provinces come with their sums: one statement, not a second round trip for their names.
         grouped, region = statement.subquery("grouped"), models.Region.__table__
@@ -247,19 +249,19 @@ async def _from_rollup(
             grouped, region.c.name.label("region_name"), region.c.level.label("region_level"),
             region.c.parent_code.label("region_parent"),
         ).select_from(grouped.outerjoin(region, region.c.code == grouped.c.province))
-        regions = {}
+        names = {}
     # Read by position (the columns above, then the region's): a name costs ten times as much per value.
     width = len(dimensions)
-    province = dimensions.index(SummaryDimension.PROVINCE) if regions is not None else -1
+    province = dimensions.index(SummaryDimension.PROVINCE) if names is not None else -1
     sums = {}
     for row in await fetch(sessions, statement):  # a few thousand rollup rows: no work_mem needed
-        if province >= 0 and row[width + 4] is not None and row[province] not in regions:
+        if names is not None and row[width + 4] is not None and row[province] not in names:
             code = row[province]
-            regions[code] = Region(code=code, name=row[width + 4], level=row[width + 5], parent_code=row[width + 6])
+            names[code] = Region(code=code, name=row[width + 4], level=row[width + 5], parent_code=row[width + 6])
         sums[tuple(row[:width])] = _Sums(row[width], row[width + 1],
                                          dict(zip(_ROLLUP_ROWS, row[width + 2], strict=True)),
                                          dict(zip(REVIEW_GROUPS, row[width + 3], strict=True)))
-    return await _assemble(sessions, dimensions, sums, regions)
+    return await _assemble(sessions, dimensions, sums, names)
 
 
 def _rollup_conditions(f: ReportFilter | None) -> list[ColumnElement[bool]]:

@@ -31,7 +31,8 @@ APPLICATION_COLUMNS = (_outcome.report_id, _outcome.row_key, *(_outcome[c] for c
 REVIEW_COLUMNS = (_review.report_id, _review.group, *(_review[c] for c in REVIEW_RESULTS))
 
 
-async def fetch(sessions: Sessions, statement: Select[Any], *, work_mem: str | None = None) -> Sequence[Row[Any]]:
+async def fetch(sessions: Sessions, statement: Select[*tuple[Any, ...]], *, work_mem: str | None = None
+                ) -> Sequence[Row[Any]]:
     """Run one read statement in its own short session (with ``work_mem`` for it alone, when given).
 
     Through the session's connection: ``Session.execute`` would pass the rows through the ORM's loading

@@ -30,7 +30,7 @@ import inspect
 import logging
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from graphql import (
     GraphQLBoolean,
@@ -95,7 +95,7 @@ def _read_source(field: GraphQLField, resolvers: bool) -> Source | None:
     if not isinstance(definition, StrawberryField) or field.args:
         return None
     nullable = not isinstance(field.type, GraphQLNonNull)
-    value_type = field.type if nullable else field.type.of_type
+    value_type = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
     if definition.is_basic_field:
         if not getattr(field.resolve, "_is_default", False):
             return None
@@ -111,7 +111,7 @@ def _read_source(field: GraphQLField, resolvers: bool) -> Source | None:
         or {p for p in resolver.reserved_parameters.values() if p is not None} != {resolver.self_parameter}
     ):
         return None
-    return _Calling(resolver.wrapped_func), value_type, nullable
+    return _Calling(cast(Callable[[Any], Any], resolver.wrapped_func)), value_type, nullable
 
 
 class _Calling:
@@ -346,7 +346,7 @@ def _build(source: Any, plans: ObjectPlans, resolved: Resolved) -> dict[str, Any
     for response_name, kind, plan in plans:
         if kind == LEAF:
             # The commonest values, as in _scalar, without a call per field (a summary reads ~10,000).
-            value = getattr(source, plan[0], _MISSING)
+            value: Any = getattr(source, plan[0], _MISSING)
             value_type = type(value)
             if (value_type is int and plan[1] is GraphQLInt and _INT_MIN <= value <= _INT_MAX) or (
                 value_type is str and plan[1] is GraphQLString
@@ -387,7 +387,7 @@ def _value(source: Any, kind: int, plan: Any, resolved: Resolved) -> Any:
 
 def _build_list(items: list[Any], nullable: bool, plans: ObjectPlans, resolved: Resolved) -> Any:
     """A list of plain objects' responses, or ``_MISSING``."""
-    completed = []
+    completed: list[dict[str, Any] | None] = []
     for item in items:
         if item is None:
             if not nullable:

@@ -27,6 +27,7 @@ from graphql import (
     is_non_null_type,
 )
 from graphql.type.definition import GraphQLInterfaceType
+from graphql.validation import ASTValidationRule
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -126,7 +127,7 @@ def _page_size(node: FieldNode) -> int:
 
 
 @cache
-def _rules(depth: int, aliases: int, cost: int) -> list[type[ValidationRule]]:
+def _rules(depth: int, aliases: int, cost: int) -> list[type[ASTValidationRule]]:
     """Strawberry's depth and alias limiters build a new rule class per instance. Built once per set of limits,
     the rules are the same classes in every request, so a document validated once is not validated again."""
     return [

@@ -6,7 +6,7 @@ from enum import Enum
 from typing import Any
 
 import strawberry
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, func, select
 from strawberry.types import Info
 
 from api.aggregates import summarize, wanted_cells
@@ -42,17 +42,17 @@ class AgencyOrder(Enum):
     PASS_RATE_DESC = "pass_rate_desc"
 
 
-def _report_order(order: ReportOrder) -> list[ColumnElement[Any]]:
+def _report_order(order: ReportOrder) -> list[SQLColumnExpression[Any]]:
     r, a = models.Report, models.Agency
-    first = {
+    first: dict[ReportOrder, list[SQLColumnExpression[Any]]] = {
         ReportOrder.ID: [],
         ReportOrder.YEAR: [r.year],
         ReportOrder.YEAR_DESC: [r.year.desc()],
         ReportOrder.AGENCY_NAME: [a.name, r.year],
         ReportOrder.CHECKS_FAILED_DESC: [r.checks_failed.desc()],
         ReportOrder.PUBLISHED_AT_DESC: [r.published_at.desc().nulls_last()],
-    }[order]
-    return [*first, r.id]
+    }
+    return [*first[order], r.id]
 
 
 def _pass_rate() -> ColumnElement[Any]:
@@ -64,12 +64,13 @@ def _pass_rate() -> ColumnElement[Any]:
     )
 
 
-def _agency_order(order: AgencyOrder) -> list[ColumnElement[Any]]:
+def _agency_order(order: AgencyOrder) -> list[SQLColumnExpression[Any]]:
     a = models.Agency
     if order in (AgencyOrder.PASS_RATE, AgencyOrder.PASS_RATE_DESC):
         rate = _pass_rate()
         return [(rate.asc() if order is AgencyOrder.PASS_RATE else rate.desc()).nulls_last(), a.id]
-    first = {AgencyOrder.NAME: [a.name], AgencyOrder.ID: [], AgencyOrder.REGION_CODE: [a.region_code.nulls_last()]}
+    first: dict[AgencyOrder, list[SQLColumnExpression[Any]]] = {
+        AgencyOrder.NAME: [a.name], AgencyOrder.ID: [], AgencyOrder.REGION_CODE: [a.region_code.nulls_last()]}
     return [*first[order], a.id]
 
 

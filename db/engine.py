@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import uuid4
 
 from sqlalchemy.engine import make_url
@@ -48,7 +49,7 @@ def resolve_url(settings: Settings, *, start: bool = True, notices: list[str] | 
     return found
 
 
-def create_engine(url: str, settings: Settings, **kw) -> AsyncEngine:
+def create_engine(url: str, settings: Settings, **kw: Any) -> AsyncEngine:
     """An engine with the per-statement timeout and a statement cache that can be turned off for PgBouncer."""
     connect_args = {
         "statement_cache_size": settings.statement_cache_size,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import fields
 from decimal import Decimal
+from typing import Any
 
 import asyncpg
 
@@ -74,7 +75,8 @@ async def fetch_reports(conn: asyncpg.Connection, ids: Sequence[int]) -> dict[in
 async def failed_checks(url: str, *, agency: str | None, year: int | None, limit: int
                         ) -> tuple[int, list[tuple[str, list[str]]]]:
     """How many reports match, and for those with failures: a heading and one line per failed check."""
-    where, args = ["TRUE"], []
+    where: list[str] = ["TRUE"]
+    args: list[Any] = []
     if agency:
         args.append(f"%{agency}%")
         where.append(f"a.name LIKE ${len(args)}")

@@ -318,7 +318,8 @@ async def _cross_year(conn: asyncpg.Connection, keys: set[tuple[int, int]], left
         return [], []
     await conn.execute("DELETE FROM check_result WHERE cross_year AND report_id = ANY($1::int[])", later)
     reports = await fetch_reports(conn, sorted({i for pair in pairs for i in pair}))
-    out, by_later = [], dict.fromkeys(orphans, [])
+    out: list[tuple[int, CheckResult, bool]] = []
+    by_later: dict[int, list[CheckResult]] = dict.fromkeys(orphans, [])
     for prev, cur in sorted(pairs):
         found = check_pair(reports[prev], reports[cur])
         by_later[cur] = found

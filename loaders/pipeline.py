@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from core.errors import XxgkError
 from loaders.canonical import NotAReportError, Report
@@ -56,7 +57,7 @@ def parse_path(path: Path) -> Report:
 
 def apply_overrides(report: Report, overrides: Overrides) -> Report:
     """The report with what the overrides say in place of what its text says."""
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     if overrides.agency:
         changes["agency_name"] = overrides.agency
     if overrides.year:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from loaders.agency_kind import GOVERNMENT_KIND, Kind, kind_by_suffix, strip_decorations, township_kind
-from loaders.canonical import Issue
+from loaders.canonical import Issue, Severity
 from loaders.gazetteer import Gazetteer, Level, RegionRow, all_regions, gazetteer, region_chain
 
 __all__ = ["Region", "RegionRow", "Resolution", "all_regions", "region_chain", "resolve_agency"]
@@ -122,6 +122,7 @@ def _place(
     since), the page header before the region hint, and both hints before the agency's own place names.
     """
     issues: list[Issue] = []
+    severity: Severity
     if own is not None:
         if own.codes:
             ends = _endpoints(own, [*admins, *hints], g)

@@ -10,6 +10,7 @@ import hashlib
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from typing import cast
 
 from checks import check_report
 from core.settings import Settings
@@ -52,11 +53,13 @@ def _follow(previous: Report, report: Report) -> None:
     carried forward, or, where that would go negative, out of the outcome rows; new applications (which the
     narrative states) never change.
     """
-    apps = report.applications
+    # Generated reports hold an int in every §3 and §2 cell.
+    apps = cast(dict[str, dict[str, int]], report.applications)
+    carried_before = cast(dict[str, dict[str, int]], previous.applications)["carried_forward"]
     six = APPLICANT_COLUMNS[:-1]
     leaves = OUTCOME_LEAVES[report.template]
     for c in six:
-        carried = previous.applications["carried_forward"][c]
+        carried = carried_before[c]
         forward = apps["carried_forward"][c] + carried - apps["carried_over"][c]
         apps["carried_over"][c] = carried
         apps["carried_forward"][c] = max(forward, 0)
@@ -72,7 +75,8 @@ def _follow(previous: Report, report: Report) -> None:
         row["total"] = sum(row[c] for c in six)
     if previous.template == report.template == "2021":
         for cat in ("regulations", "normative_documents"):
-            prev, cur = previous.proactive[cat], report.proactive[cat]
+            prev = cast(dict[str, int], previous.proactive[cat])
+            cur = cast(dict[str, int], report.proactive[cat])
             # Nothing can be repealed that was not in force.
             cur["repealed"] = min(cur["repealed"], prev["in_force"] + cur["issued"])
             cur["in_force"] = prev["in_force"] + cur["issued"] - cur["repealed"]

@@ -17,7 +17,7 @@ import os
 import signal
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -37,6 +37,7 @@ from loaders.readers import SUFFIXES
 from services.prepare import Prepared, prepare
 
 Job = tuple[str, Overrides]  # a document's path and what overrides its text
+Progress = Callable[[int], None]  # hears how many more documents are done
 
 
 @dataclass(slots=True)
@@ -180,7 +181,7 @@ def _hashes(window: list[Job]) -> list[str | None]:
 
 
 async def _new_windows(conn: asyncpg.Connection, windows: Iterable[list[Job]], summary: LoadSummary,
-                       progress, reparse: bool) -> AsyncIterator[list[Job]]:
+                       progress: Progress | None, reparse: bool) -> AsyncIterator[list[Job]]:
     """The windows less the documents already stored by this parser version, counted ``unchanged`` here
     (all of them with ``reparse``).
 
@@ -204,7 +205,7 @@ async def _new_windows(conn: asyncpg.Connection, windows: Iterable[list[Job]], s
 
 
 async def load(url: str, files: Iterable[Path], *, manifest: dict[Path, Overrides] | None = None,
-               overrides: Overrides | None = None, jobs: int | None = None, progress=None,
+               overrides: Overrides | None = None, jobs: int | None = None, progress: Progress | None = None,
                summary: LoadSummary | None = None, reparse: bool = False,
                settings: Settings | None = None) -> LoadSummary:
     """Load ``files``; ``progress(n)`` is called as documents are done.
@@ -263,9 +264,9 @@ def _merge(specific: Overrides | None, base: Overrides) -> Overrides:
     )
 
 
-async def _write(conn: asyncpg.Connection, prepared: list[Prepared], summary: LoadSummary, progress,
-                 reparse: bool, batch: int) -> None:
-    ready = [p for p in prepared if p.incoming is not None]
+async def _write(conn: asyncpg.Connection, prepared: list[Prepared], summary: LoadSummary,
+                 progress: Progress | None, reparse: bool, batch: int) -> None:
+    ready = [(p, p.incoming) for p in prepared if p.incoming is not None]
     for p in prepared:
         if p.incoming is None:
             await record_failure(conn, p.path, p.sha256, p.reason or "unknown failure")
@@ -273,8 +274,8 @@ async def _write(conn: asyncpg.Connection, prepared: list[Prepared], summary: Lo
             summary.failures.append((p.path, p.reason or "unknown failure"))
     for start in range(0, len(ready), batch):
         chunk = ready[start:start + batch]
-        results: list[StoreResult] = await store_reports(conn, [p.incoming for p in chunk], reparse=reparse)
-        for p, r in zip(chunk, results, strict=True):
+        results: list[StoreResult] = await store_reports(conn, [item for _, item in chunk], reparse=reparse)
+        for (p, _), r in zip(chunk, results, strict=True):
             summary.counts[r.status] += 1
             if r.status == "failed":
                 summary.failures.append((p.path, r.reason or "failed"))

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 from loaders.canonical import (
     APPLICANT_COLUMNS,
@@ -173,8 +174,9 @@ def _fill_proactive(rng: random.Random, report: Report, big: bool) -> None:
     if report.template == "2021":
         p["regulations"].update(issued=0, repealed=0, in_force=0)
         if big and rng.random() < 0.1:
-            p["regulations"].update(issued=_count(rng, 0.5, 1, 3), repealed=_count(rng, 0.7, 1, 2))
-            p["regulations"]["in_force"] = p["regulations"]["issued"] + _count(rng, 0.2, 1, 30)
+            issued_rules = _count(rng, 0.5, 1, 3)
+            p["regulations"].update(issued=issued_rules, repealed=_count(rng, 0.7, 1, 2))
+            p["regulations"]["in_force"] = issued_rules + _count(rng, 0.2, 1, 30)
         issued = _count(rng, 0.6, 1, 12)
         p["normative_documents"].update(
             issued=issued, repealed=_count(rng, 0.7, 1, 8), in_force=issued + _count(rng, 0.3, 1, 80)
@@ -227,7 +229,7 @@ _LEAF_WEIGHTS = {
 
 
 def _fill_applications(rng: random.Random, report: Report, big: bool) -> None:
-    table = report.applications
+    table = cast(dict[str, dict[str, int]], report.applications)  # filled with ints here
     for cells in table.values():
         cells.update(dict.fromkeys(APPLICANT_COLUMNS, 0))
     roll = rng.random()
@@ -256,7 +258,7 @@ def _fill_applications(rng: random.Random, report: Report, big: bool) -> None:
 
 def _fill_reviews(rng: random.Random, report: Report) -> None:
     for group in REVIEW_GROUPS:
-        cells = report.reviews[group]
+        cells = cast(dict[str, int], report.reviews[group])  # filled with ints here
         busy = rng.random() < (0.25 if group == "review" else 0.15)
         for result in REVIEW_RESULTS[:-1]:
             cells[result] = _count(rng, 0.5, 1, 6) if busy else 0

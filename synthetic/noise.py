@@ -102,7 +102,7 @@ class Pen:
         if value is None:
             return ""
         text = str(value)
-        if abs(value) >= 1000 and self._chance(self.noise.thousands_separators):
+        if (value >= 1000 or value <= -1000) and self._chance(self.noise.thousands_separators):
             text = f"{value:,}"
         if self._chance(self.noise.full_width_digits):
             text = text.translate(_FULL_WIDTH_DIGITS)

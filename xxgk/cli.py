@@ -11,7 +11,6 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -29,7 +28,7 @@ T = TypeVar("T")
 class _Commands(TyperGroup):
     """Every command's :class:`XxgkError` becomes one line on stderr and the error's exit code, here only."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # typer's click Context
         try:
             return super().invoke(ctx)
         except XxgkError as exc:
@@ -156,7 +155,8 @@ def parse(
     from loaders.pipeline import ParseFailure, parse_path
     from loaders.summary import describe
 
-    results, failed = [], 0
+    results: list[Any] = []
+    failed = 0
     for path in files:
         if not path.is_file():
             raise UsageError(f"no such file: {path}")
@@ -357,11 +357,11 @@ async def _export_with_progress(url: str, outdir: Path, flt: ExportFilter, quiet
     try:
         if quiet or not sys.stderr.isatty():
             return await export_dir(conn, outdir, flt)
-        from rich.progress import Progress, SpinnerColumn, TextColumn
+        from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn
 
         with Progress(SpinnerColumn(), TextColumn("exporting {task.description}"),
                       TextColumn("{task.completed:,.0f} rows"), transient=True) as bar:
-            tasks: dict[str, int] = {}
+            tasks: dict[str, TaskID] = {}
 
             def advance(file: str, n: int) -> None:
                 if file not in tasks:

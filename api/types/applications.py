@@ -8,7 +8,7 @@ only when a query asks for them: a ``summary`` over hundreds of groups that asks
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -98,7 +98,8 @@ class Applications:
     )
     def matrix(self) -> JSON:
         cells = self.cells
-        return {_ROW_CAMEL[key]: dict(zip(_COLUMN_CAMEL, cells.get(key, _EMPTY), strict=True)) for key in self._keys}
+        return cast(JSON, {_ROW_CAMEL[key]: dict(zip(_COLUMN_CAMEL, cells.get(key, _EMPTY), strict=True))
+                           for key in self._keys})
 
     @strawberry.field(description="One row by canonical key; null when the template has no such row.")
     def row(self, key: str) -> ApplicationRow | None:

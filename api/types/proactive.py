@@ -11,7 +11,7 @@ from sqlalchemy import Row
 
 from loaders.canonical import DECIMAL_METRICS
 
-Cells = dict[str, dict[str, Decimal | None]]
+Cells = dict[str, dict[str, int | Decimal | None]]
 
 
 def _int(value: Decimal | None) -> int | None:

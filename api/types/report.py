@@ -129,6 +129,7 @@ async def prefetch(info: Info[Context, None], reports: list[Report], node_fields
     tables = loaders.applications.load_many([r.id for r in reports]) if "applications" in node_fields else None
     if agencies is not None:
         for report, row in zip(reports, await agencies, strict=True):
+            assert row is not None, "a report's agency exists (foreign key)"
             report.prefetched["agency"] = Agency.from_row(row)
     if tables is not None:
         for report, table in zip(reports, await tables, strict=True):
