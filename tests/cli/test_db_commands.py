@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -56,8 +57,6 @@ def test_a_crashed_server_is_recovered_with_a_message(embedded_env):
             os.kill(pid, 0)
         except ProcessLookupError:
             break
-        import time
-
         time.sleep(0.1)
     restarted = run("db", "start", env=env)
     assert restarted.returncode == 0, restarted.stderr
@@ -75,3 +74,14 @@ def test_database_url_is_honoured_and_a_wrong_one_is_one_line(db_url):
     assert bad.returncode == 1
     assert bad.stderr.strip().splitlines() == [
         "error: cannot connect to the database nothing at 127.0.0.1:1: [Errno 111] Connect call failed ('127.0.0.1', 1)"]
+
+
+def test_migrate_waits_for_a_database_that_is_not_up_yet_then_says_why_in_one_line():
+    env = {**os.environ, "DATABASE_URL": "postgresql://nobody:wrong@127.0.0.1:1/nothing"}
+    started = time.monotonic()
+    waited = run("migrate", "--wait", "3", env=env)
+    assert time.monotonic() - started >= 2.5
+    lines = waited.stderr.strip().splitlines()
+    assert waited.returncode == 1 and len(lines) >= 3  # tried again at least twice
+    assert all(line.startswith("waiting for the database: cannot connect") for line in lines[:-1])
+    assert lines[-1].startswith("error: cannot connect to the database nothing at 127.0.0.1:1")
