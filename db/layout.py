@@ -38,6 +38,7 @@ issue_values: Callable[[Issue], Row] = attrgetter(*_ISSUE_FIELDS)
 
 
 def numeric(v: int | Decimal | None) -> Decimal | None:
+    """A count or amount as the ``numeric`` columns take it (``None`` stays ``None``)."""
     return None if v is None else Decimal(v)
 
 
