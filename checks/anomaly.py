@@ -38,7 +38,7 @@ def _table_cells(report: Report) -> Iterator[tuple[str, str, str, Value]]:
 def _where(report: Report, table: str, outer: str, inner: str) -> tuple[str, str]:
     """A §3/§4 cell's location and its label as people read it."""
     if table == "applications":
-        row_label = row_labels(report.template).get(outer, outer)
+        row_label = row_labels(report.template or "2021").get(outer, outer)  # 2021's rows when unknown
         return f"row={outer} column={inner}", f"§3 {row_label} 行 {COLUMN_LABELS.get(inner, inner)} 列"
     return f"group={outer} result={inner}", f"§4 {GROUP_LABELS.get(outer, outer)} {RESULT_LABELS.get(inner, inner)}"
 

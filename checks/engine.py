@@ -28,6 +28,6 @@ def check_pair(previous: Report, current: Report) -> list[CheckResult]:
 
     Matching the agency, and passing the years in order, is the caller's job.
     """
-    if previous.year != current.year - 1:
+    if previous.year is None or current.year is None or previous.year != current.year - 1:
         return []
     return [*carried_forward(previous, current), *in_force(previous, current), *year_jumps(previous, current)]

@@ -69,20 +69,22 @@ def column_balance(report: Report) -> list[CheckResult]:
 
 def row_sums(report: Report) -> list[CheckResult]:
     """S3_ROW_SUM, per row: the six applicant columns add up to the total column."""
-    labels = row_labels(report.template)
+    template = report.template or "2021"  # an unknown template has 2021's rows, as Report.blank lays them out
+    labels = row_labels(template)
     part_labels = [COLUMN_LABELS[c] for c in _PARTS]
     return [
         _parts_sum_to_total(
             "S3_ROW_SUM", f"row={row}", f"§3 {labels[row]} 行", report.applications.get(row, _EMPTY), _PARTS, part_labels
         )
-        for row in APPLICATION_ROWS[report.template]
+        for row in APPLICATION_ROWS[template]
     ]
 
 
 def outcome_sums(report: Report) -> list[CheckResult]:
     """S3_OUTCOME_SUM, per column: the outcome leaves add up to （七）总计."""
-    labels = row_labels(report.template)
-    leaves = OUTCOME_LEAVES[report.template]
+    template = report.template or "2021"  # an unknown template has 2021's rows, as Report.blank lays them out
+    labels = row_labels(template)
+    leaves = OUTCOME_LEAVES[template]
     leaf_rows = [report.applications.get(r, _EMPTY) for r in leaves]
     outcome_total = report.applications.get("outcome_total", _EMPTY)
     results = []

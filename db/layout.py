@@ -4,7 +4,8 @@ A column is filled when something of its name is at hand: for ``report``, a valu
 (ids, counters, the check list), an attribute of the canonical :class:`~loaders.canonical.Report`, or of
 its :class:`Source` (``source_uri`` is ``Source.uri``); for the §3 and §4 tables, the cell of that name
 in the canonical row; for ``parse_issue`` and ``check_result``, the field of that name of the issue or
-check result. Any other column is left out of the ``COPY`` and keeps its server default (``loaded_at``,
+check result (a JSON column's value is encoded). Any other column is left out of the ``COPY`` and keeps its
+server default (``loaded_at``,
 ``cross_checks``, the identity columns). So a column added to a model under a canonical name is written
 without touching the writer.
 """
@@ -18,7 +19,8 @@ from functools import cache
 from operator import attrgetter, itemgetter
 from typing import Any
 
-from sqlalchemy import MetaData, Numeric
+import orjson
+from sqlalchemy import JSON, Column, MetaData, Numeric
 from sqlalchemy import Table as SqlTable
 
 from checks import CheckResult
@@ -70,7 +72,8 @@ class Layout:
     """Every ``COPY`` of the writer, and the cell names it reads from canonical rows."""
 
     report: Copy
-    report_values: tuple[tuple[str, str], ...]  # per report column, in order: "computed", "report" or "source", and a name
+    # Per report column, in order: where its value comes from (see report_cell), and the name there.
+    report_values: tuple[tuple[str, str], ...]
     proactive: Copy
     applications: Copy
     application_cells: tuple[str, ...]
@@ -82,15 +85,27 @@ class Layout:
     check_numbers: frozenset[str]  # check fields stored as numeric
 
 
-def _report_value(name: str, source_fields: frozenset[str]) -> tuple[str, str] | None:
+def _report_value(column: Column[Any], source_fields: frozenset[str]) -> tuple[str, str] | None:
+    name = column.name
     if name in COMPUTED:
         return "computed", name
     if name in _REPORT_FIELDS:
-        return "report", name
+        return ("report_json" if isinstance(column.type, JSON) else "report"), name
     for candidate in (name, name.removeprefix("source_")):
         if candidate in source_fields:
             return "source", candidate
     return None
+
+
+def report_cell(kind: str, name: str, computed: dict[str, Any], report: Report, source: Any) -> Any:
+    """One value of a report row, as :attr:`Layout.report_values` says where it comes from."""
+    if kind == "computed":
+        return computed[name]
+    if kind == "report":
+        return getattr(report, name)
+    if kind == "report_json":
+        return orjson.dumps(getattr(report, name)).decode()
+    return getattr(source, name)
 
 
 @cache
@@ -98,7 +113,7 @@ def layout(source_fields: frozenset[str], metadata: MetaData = Base.metadata) ->
     """The writer's columns for the tables of ``metadata`` (the models' own by default); ``source_fields``
     are the attributes of the writer's record of where a report came from."""
     t = metadata.tables
-    found = {c.name: v for c in t["report"].columns if (v := _report_value(c.name, source_fields)) is not None}
+    found = {c.name: v for c in t["report"].columns if (v := _report_value(c, source_fields)) is not None}
     cells = tuple(c.name for c in t["application_outcome"].columns if c.name not in ("report_id", "row_key"))
     results = tuple(c.name for c in t["review_litigation"].columns if c.name not in ("report_id", "group"))
     check = t["check_result"]

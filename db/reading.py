@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 import asyncpg
+import orjson
+from sqlalchemy import JSON
 
 from db import models
 from db.engine import dsn
@@ -26,6 +28,8 @@ from loaders.canonical import (
 _FROM_AGENCY = {"agency_name": "a.name", "region_hint": "a.region_hint"}
 _HEAD = {f.name: _FROM_AGENCY.get(f.name, f"r.{f.name}") for f in fields(Report)
          if f.name in _FROM_AGENCY or f.name in models.Report.__table__.c}
+_JSON = frozenset(name for name in _HEAD if name in models.Report.__table__.c
+                  and isinstance(models.Report.__table__.c[name].type, JSON))
 
 
 async def fetch_reports(conn: asyncpg.Connection, ids: Sequence[int]) -> dict[int, Report]:
@@ -39,7 +43,7 @@ async def fetch_reports(conn: asyncpg.Connection, ids: Sequence[int]) -> dict[in
     out: dict[int, Report] = {}
     for h in heads:
         out[h["id"]] = Report(
-            **{name: h[name] for name in _HEAD},
+            **{name: orjson.loads(h[name]) if name in _JSON and h[name] is not None else h[name] for name in _HEAD},
             proactive=empty_proactive(h["template"]), applications=empty_applications(h["template"]),
             reviews=empty_reviews(),
         )

@@ -20,7 +20,7 @@ from sqlalchemy import MetaData
 from checks import CheckResult, check_pair, check_report, summarize
 from db import rollup, version
 from db.engine import dsn
-from db.layout import COMPUTED, Layout, check_row, issue_values, layout, numeric
+from db.layout import COMPUTED, Layout, check_row, issue_values, layout, numeric, report_cell
 from db.models import Base
 from db.reading import fetch_reports
 from loaders.canonical import Report, template_for_year
@@ -74,6 +74,7 @@ class StoreResult:
 class _Prepared:
     item: Incoming
     agency_key: str
+    year: int  # the report's, known by then
     stored: bool = False  # the same bytes are stored already (by another parser version, or parsed again)
     report_id: int = 0
     replaced: bool = False
@@ -114,14 +115,20 @@ async def _store(conn: asyncpg.Connection, items: list[Incoming], reparse: bool,
             results[n] = StoreResult(item.source.uri, "unchanged")
             continue
         seen_sha.add(sha)
+        year = item.report.year
+        if year is None or item.report.agency_name is None:
+            reason = "the report names no year or no agency: give them with --year/--agency or a manifest"
+            await record_failure(conn, item.source.uri, sha, reason)
+            results[n] = StoreResult(item.source.uri, "failed", reason=reason)
+            continue
         if item.placement is None:
             item.placement = place_report(item.report)
         # Synthetic agencies never merge with real ones of the same name and place.
         key = ("synthetic:" if item.source.synthetic else "") + item.placement.agency_key
-        prep = _Prepared(item, key, stored=sha in stored)
+        prep = _Prepared(item, key, year, stored=sha in stored)
         # Two reports of one agency and year in one batch: the later replaces the earlier, in a later round.
-        slot = round_of.get((key, item.report.year), -1) + 1
-        round_of[(key, item.report.year)] = slot
+        slot = round_of.get((key, year), -1) + 1
+        round_of[(key, year)] = slot
         if slot == len(rounds):
             rounds.append([])
         rounds[slot].append((n, prep))
@@ -162,10 +169,10 @@ async def _write(conn: asyncpg.Connection, batch: list[_Prepared], lay: Layout) 
     await _ensure_regions(conn, batch)
     await conn.executemany(
         "INSERT INTO year (year, template) VALUES ($1, $2) ON CONFLICT (year) DO NOTHING",
-        sorted({(p.item.report.year, template_for_year(p.item.report.year)) for p in batch}),
+        sorted({(p.year, template_for_year(p.year)) for p in batch}),
     )
     agency_ids = await _upsert_agencies(conn, batch)
-    pairs = [(agency_ids[p.agency_key], p.item.report.year) for p in batch]
+    pairs = [(agency_ids[p.agency_key], p.year) for p in batch]
     # The reports these replace: the same agency and year, and the same bytes read before.
     again = [p.item.source.sha256 for p in batch if p.stored]
     old = await conn.fetch(
@@ -247,9 +254,7 @@ async def _copy_reports(conn: asyncpg.Connection, batch: list[_Prepared], agency
         r, s, rid = p.item.report, p.item.source, p.report_id
         encoded, counts = p.item.encoded or (checks_json(p.results), status_counts(p.results))
         computed = dict(zip(COMPUTED, (rid, agency_ids[p.agency_key], len(r.issues), encoded, *counts), strict=True))
-        objects = {"report": r, "source": s}
-        reports.append(tuple(computed[name] if kind == "computed" else getattr(objects[kind], name)
-                             for kind, name in lay.report_values))
+        reports.append(tuple(report_cell(kind, name, computed, r, s) for kind, name in lay.report_values))
         proactive += [(rid, cat, m, numeric(v)) for cat, ms in r.proactive.items() for m, v in ms.items()]
         applications += [(rid, row, *(cols.get(c) for c in cells)) for row, cols in r.applications.items()]
         reviews += [(rid, g, *(cols.get(c) for c in results)) for g, cols in r.reviews.items()]

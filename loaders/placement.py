@@ -23,7 +23,8 @@ class Placement:
 
 def place_report(report: Report, *, region_code: str | None = None, header: str | None = None) -> Placement:
     """Resolve the agency of ``report``; ``region_code`` (from a manifest) overrides what the text says."""
-    resolution = resolve_agency(report.agency_name, report.region_hint, header=header)
+    # A report without an agency is refused before it is placed (services.prepare, db.writer).
+    resolution = resolve_agency(report.agency_name or "", report.region_hint, header=header)
     issues = tuple(resolution.issues)
     chain: tuple[RegionRow, ...] = resolution.region.chain if resolution.region else ()
     if region_code:

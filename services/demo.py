@@ -57,7 +57,7 @@ def _follow(previous: Report, report: Report) -> None:
     apps = cast(dict[str, dict[str, int]], report.applications)
     carried_before = cast(dict[str, dict[str, int]], previous.applications)["carried_forward"]
     six = APPLICANT_COLUMNS[:-1]
-    leaves = OUTCOME_LEAVES[report.template]
+    leaves = OUTCOME_LEAVES[report.template or "2021"]  # generated reports always have a template
     for c in six:
         carried = carried_before[c]
         forward = apps["carried_forward"][c] + carried - apps["carried_over"][c]

@@ -68,6 +68,7 @@ def inject(rng: random.Random, report: Report, code: str, taken: set[str]) -> Fa
         bump(report.reviews, group, result)
         return Fault(code, f"reviews.{group}", (f"reviews.{group}.{result}",))
     apps = report.applications
+    assert report.template is not None, "generated reports have a template"
     if code == S3_ROW_SUM:
         # outcome_total is left out: changing it would break identities 1 and 3 at once.
         row, column = pick([r for r in APPLICATION_ROWS[report.template] if r != "outcome_total"], APPLICANT_COLUMNS)

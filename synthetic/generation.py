@@ -237,6 +237,7 @@ def _fill_applications(rng: random.Random, report: Report, big: bool) -> None:
         new_total = 0 if roll < 0.2 else _count(rng, 0, 1, 30) if roll < 0.6 else _count(rng, 0, 30, 900)
     else:
         new_total = 0 if roll < 0.5 else _count(rng, 0, 1, 10) if roll < 0.9 else _count(rng, 0, 10, 30)
+    assert report.template is not None, "generated reports have a template"
     leaves = OUTCOME_LEAVES[report.template]
     weights = [_LEAF_WEIGHTS.get(leaf, 0.5) for leaf in leaves]
     per_column = Counter(rng.choices(_APPLICANTS, _APPLICANT_WEIGHTS, k=new_total))
@@ -287,6 +288,7 @@ def filler(rng: random.Random, k: int) -> str:
 
 def _overview(rng: random.Random, report: Report) -> list[str]:
     """§1 as paragraphs; the 依申请公开 paragraph states how many applications came in."""
+    assert report.agency_name is not None, "generated reports name their agency"
     who = short_name(report.agency_name)
     year = report.year
     received = report.applications["new_received"]["total"]

@@ -28,6 +28,25 @@ from synthetic.noise import NoiseOptions, Pen
 LAYOUTS: tuple[str, ...] = ("docx_tsv", "html_lines", "docx_cells", "ocr_markdown")
 
 
+def _template(report: Report) -> str:
+    """The template of a report to render: generated reports always have one."""
+    if report.template is None:
+        raise ValueError("a report without a template cannot be rendered")
+    return report.template
+
+
+def _year(report: Report) -> int:
+    if report.year is None:
+        raise ValueError("a report without a year cannot be rendered")
+    return report.year
+
+
+def _agency(report: Report) -> str:
+    if report.agency_name is None:
+        raise ValueError("a report without an agency cannot be rendered")
+    return report.agency_name
+
+
 def _row_values(report: Report, row: str) -> list[Value]:
     return [report.applications[row][c] for c in APPLICANT_COLUMNS]
 
@@ -79,7 +98,7 @@ _PROACTIVE_BLOCKS: dict[str, tuple[_Block, ...]] = {
 
 
 def _proactive_values(report: Report, category: str) -> list[Value]:
-    return [report.proactive[category][m] for m in PROACTIVE_METRICS[report.template][category]]
+    return [report.proactive[category][m] for m in PROACTIVE_METRICS[_template(report)][category]]
 
 
 _SECTION_HEADINGS = tuple(SECTION_HEADINGS.values())
@@ -124,7 +143,7 @@ class _Front:
 def _front(report: Report, rng: random.Random, title: str) -> _Front:
     header = None
     if report.region_hint and not report.title.startswith(report.region_hint):
-        header = report.region_hint + short_name(report.agency_name)
+        header = report.region_hint + short_name(_agency(report))
     published = footer = None
     if report.published_at is not None:
         day = report.published_at
@@ -222,7 +241,7 @@ _TSV_ROWS_2019 = {
 def _tsv_table_rows(report: Report, pen: Pen, layout_rows: dict[str, _TsvRow], pad: int) -> list[str]:
     """§3 rows as tab-separated lines; ``pad`` empty cells trail each row (OCR tables run wide)."""
     lines: list[str] = []
-    for row in APPLICATION_ROWS[report.template]:
+    for row in APPLICATION_ROWS[_template(report)]:
         spec = layout_rows[row]
         cells = [pen.label(c) for c in spec.cells]
         continuation = [pen.label(c) for c in spec.continuation]
@@ -240,7 +259,7 @@ def _tsv_table_rows(report: Report, pen: Pen, layout_rows: dict[str, _TsvRow], p
 def _render_docx_tsv(report: Report, pen: Pen) -> list[str]:
     rng = pen.rng
     front = _front(
-        report, rng, _spaced_title(report.title, report.year).replace("政府信息公开工作", "政府信息公开 工作")
+        report, rng, _spaced_title(report.title, _year(report)).replace("政府信息公开工作", "政府信息公开 工作")
     )
     out: list[str] = ["", ""]
     if front.header:
@@ -252,7 +271,7 @@ def _render_docx_tsv(report: Report, pen: Pen) -> list[str]:
     for paragraph in report.overview.split("\n"):
         out += [pen.text(paragraph), ""]
     out += [pen.text(_SECTION_HEADINGS[1]), ""]
-    for i, block in enumerate(_PROACTIVE_BLOCKS[report.template]):
+    for i, block in enumerate(_PROACTIVE_BLOCKS[_template(report)]):
         out.append(pen.label(block.item) + "\t" * 3)
         out.append(
             "\t".join([pen.label("信息内容"), *[pen.label(m) for m in block.metrics]] + [""] * (3 - len(block.metrics)))
@@ -332,7 +351,7 @@ def _render_html_lines(report: Report, pen: Pen) -> list[str]:
         out.extend([(" " + text) if text and rng.random() < 0.1 else text, ""])
 
     out += [pen.text(_SECTION_HEADINGS[1]), ""]
-    for block in _PROACTIVE_BLOCKS[report.template]:
+    for block in _PROACTIVE_BLOCKS[_template(report)]:
         cell(pen.label(block.item))
         for header in ("信息内容", *block.metrics):
             cell(pen.label(header))
@@ -354,7 +373,7 @@ def _render_html_lines(report: Report, pen: Pen) -> list[str]:
         "其他",
     ):
         cell(pen.label(header))
-    for row, cells in _line_cells(report.template).items():
+    for row, cells in _line_cells(_template(report)).items():
         for text in cells:
             if text:
                 cell(pen.label(text))
@@ -402,7 +421,7 @@ def _render_docx_cells(report: Report, pen: Pen) -> list[str]:
         out.append(f"\t{text} " if rng.random() < 0.3 else f"\t{text}")
 
     out.append(pen.text(_SECTION_HEADINGS[1]))
-    for block in _PROACTIVE_BLOCKS[report.template]:
+    for block in _PROACTIVE_BLOCKS[_template(report)]:
         cell(pen.label(block.item))
         out.append("")
         for header in ("信息内容", *block.metrics):
@@ -422,7 +441,7 @@ def _render_docx_cells(report: Report, pen: Pen) -> list[str]:
     out.append("")
     for header in ("", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""):
         cell(pen.label(header))
-    for row, cells in _line_cells(report.template).items():
+    for row, cells in _line_cells(_template(report)).items():
         out.append("")
         for text in cells:
             cell(pen.label(text))
@@ -512,7 +531,7 @@ def _ocr_paragraphs(out: list[str], pen: Pen, paragraphs: Sequence[str], breakab
 
 def _render_ocr_markdown(report: Report, pen: Pen) -> list[str]:
     rng = pen.rng
-    front = _front(report, rng, _spaced_title(report.title, report.year))
+    front = _front(report, rng, _spaced_title(report.title, _year(report)))
     out: list[str] = []
     if front.header:
         out += [front.header, ""]
@@ -530,7 +549,7 @@ def _render_ocr_markdown(report: Report, pen: Pen) -> list[str]:
     heading(0)
     _ocr_paragraphs(out, pen, report.overview.split("\n"), breakable=False)
     heading(1)
-    for block in _PROACTIVE_BLOCKS[report.template]:
+    for block in _PROACTIVE_BLOCKS[_template(report)]:
         row([pen.label(block.item)])
         row([pen.label("信息内容"), *[pen.label(m) for m in block.metrics]])
         for label, category in block.rows:

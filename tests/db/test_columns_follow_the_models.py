@@ -1,8 +1,9 @@
 """A column added to a model is written and exported without touching the writer or the export.
 
 The column is added to a copy of the models' metadata (and, with ALTER TABLE, to a test database):
-nothing else is changed. ``overview`` is the canonical report's §1 narrative, which the schema does not
-store; a report column of a canonical report's attribute name is filled from it.
+nothing else is changed. ``overview`` (the §1 narrative) and ``locations`` (where each value was read) are
+attributes of the canonical report that the schema does not store; a report column of such a name is
+filled from it, JSON encoded for a JSON column.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import asyncpg
 import frictionless
-from sqlalchemy import Column, Integer, MetaData, Text
+from sqlalchemy import JSON, Column, Integer, MetaData, Text
 
 from db.engine import dsn
 from db.layout import layout
@@ -32,6 +33,7 @@ def with_a_throwaway_column() -> MetaData:
     for table in Base.metadata.sorted_tables:
         table.to_metadata(metadata)
     metadata.tables["report"].append_column(Column("overview", Text, doc=OVERVIEW_DOC))
+    metadata.tables["report"].append_column(Column("locations", JSON, info={"export": False}))
     metadata.tables["application_outcome"].append_column(Column("unclassified", Integer))
     return metadata
 
@@ -65,24 +67,28 @@ def test_the_models_own_columns_are_what_the_writer_copies():
 
 def test_a_column_added_to_a_model_is_written_and_exported(db_url, tmp_path):
     asyncio.run(_sql(db_url, "ALTER TABLE report ADD COLUMN overview text"))
+    asyncio.run(_sql(db_url, "ALTER TABLE report ADD COLUMN locations json"))
     asyncio.run(_sql(db_url, "ALTER TABLE application_outcome ADD COLUMN unclassified integer"))
     metadata = with_a_throwaway_column()
     report = generate(17)
     assert report.overview  # generated reports state their §1
+    report.locations = {"applications.new_received.total": (41, 12, 14)}
     source = Source("synthetic://throwaway", "txt", hashlib.sha256(b"throwaway").hexdigest(), raw_text="x",
                     parser_version="test")
 
     (stored,) = asyncio.run(store_reports(db_url, [(report, source)], metadata=metadata))
 
     assert stored.status == "loaded", stored
-    rows = asyncio.run(_sql(db_url, "SELECT overview FROM report"))
-    assert [r["overview"] for r in rows] == [report.overview]
+    rows = asyncio.run(_sql(db_url, "SELECT overview, locations::text FROM report"))
+    assert [(r["overview"], json.loads(r["locations"])) for r in rows] == [
+        (report.overview, {"applications.new_received.total": [41, 12, 14]})]
     assert layout(frozenset(Source.__dataclass_fields__), metadata).applications.columns[-1] == "unclassified"
 
     asyncio.run(_export(db_url, tmp_path, metadata))
     with (tmp_path / "reports.csv").open(encoding="utf-8", newline="") as fh:
         exported = list(csv.DictReader(fh))
     assert [r["overview"] for r in exported] == [report.overview]
+    assert "locations" not in exported[0]  # its info keeps it out of the open data
     with (tmp_path / "application_outcomes.csv").open(encoding="utf-8", newline="") as fh:
         assert {r["unclassified"] for r in csv.DictReader(fh)} == {""}  # no canonical cell of that name: empty
     package = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
