@@ -75,6 +75,17 @@ def test_a_new_document_for_the_same_agency_and_year_replaces_the_old_report(db_
     assert [(r["sha256"], r["total"]) for r in rows] == [(_source("b").sha256, 5)]
 
 
+def test_a_report_without_its_year_or_agency_is_refused_and_the_batch_goes_on(db_url):
+    no_year = replace(_report("横河镇"), year=None)
+    no_agency = replace(_report("水口镇"), agency_name=None)
+    results = store(db_url, [(no_year, _source("y")), (_report("官渡镇"), _source("a")), (no_agency, _source("n"))])
+    assert [r.status for r in results] == ["failed", "loaded", "failed"]
+    assert results[0].reason == results[2].reason and "no year or no agency" in results[0].reason
+    assert {r["name"] for r in fetch(db_url, "SELECT name FROM agency")} == {"官渡镇"}
+    assert sorted(r["sha256"] for r in fetch(db_url, "SELECT sha256 FROM load_failure")) == sorted(
+        [_source("y").sha256, _source("n").sha256])
+
+
 def test_a_report_failing_mid_write_leaves_no_row_and_the_batch_goes_on(db_url):
     bad = _report("横河镇")
     bad.applications["granted"]["natural_person"] = 2**40  # overflows the integer column during COPY
