@@ -68,14 +68,17 @@ class _Row:
     # Candidate vector → where each value came from: (cell index, start, end) in the stream, or None.
     candidates: dict[Vector, tuple[tuple[int, int, int] | None, ...]] = field(default_factory=dict)
     glued: bool = False  # some candidate splits a run of digits
+    # How many ways the digits split into seven cells at all, before any sum: 1 when every cut is forced.
+    freedom: int = 0
     # Only a row of plain numbers can be recovered; one with a dash or an empty cell among too few is not.
     recoverable: bool = False
 
 
-def extract_applications(stream: Stream, template: str) -> Extracted:
-    """§3 of ``template`` from the cells of its section."""
+def extract_applications(stream: Stream, template: str, cut: bool = False) -> Extracted:
+    """§3 of ``template`` from the cells of its section; ``cut`` says the text stops inside it (an excerpt),
+    so that its last row, cut short, is not taken for a row that lost a cell."""
     out = Extracted(empty_applications(template))
-    rows = _read_rows(stream, template, out)
+    rows = _read_rows(stream, template, out, cut)
     out.found = bool(rows)
     known: dict[str, tuple[int | None, ...]] = {}
     pending: dict[str, _Row] = {}
@@ -86,6 +89,7 @@ def extract_applications(stream: Stream, template: str) -> Extracted:
         elif row.recoverable:
             pending[key] = row
     _solve(out, stream, pending, known, template)
+    _confirm_splits(out, rows, known, template)
     for row in pending.values():
         _unresolved(out, row, template)
     for row in rows.values():
@@ -98,11 +102,12 @@ def extract_applications(stream: Stream, template: str) -> Extracted:
 # Reading rows --------------------------------------------------------------------------------------------
 
 
-def _read_rows(stream: Stream, template: str, out: Extracted) -> dict[str, _Row]:
+def _read_rows(stream: Stream, template: str, out: Extracted, cut: bool = False) -> dict[str, _Row]:
     """The run each §3 row label names, read as printed where it has seven cells."""
     rows: dict[str, _Row] = {}
     cells, lines = stream.cells, stream.lines
-    for run in runs(stream):
+    found = runs(stream)
+    for run in found:
         values = run.cells
         kinds = {cells[i].kind for i in values}
         line = lines[values[0]]
@@ -129,14 +134,28 @@ def _read_rows(stream: Stream, template: str, out: Extracted) -> dict[str, _Row]
         while len(values) > WIDTH and cells[values[-1]].kind is _EMPTY:
             values.pop()  # a bare ``|`` or an empty paragraph after the row: layout, not an eighth cell
         row = _Row(key, run, values, line)
-        if len(values) == WIDTH:
+        last_of_cut = cut and run is found[-1]
+        if len(values) == WIDTH and last_of_cut and not _adds_up(stream, values):
+            pass  # the text stops inside this row: seven cells that do not add up may be a cut row's
+        elif len(values) == WIDTH:
             row.fixed = ()  # read cell by cell below
         elif kinds == {_NUMBER}:
             row.numbers = tuple(cells[i].text for i in values)
-            row.recoverable = True
-            _candidates(row)
+            # The text stops inside the last row: its missing cells were cut off, not lost.
+            row.recoverable = not last_of_cut
+            if row.recoverable:
+                _candidates(row)
         rows[key] = row
     return rows
+
+
+def _adds_up(stream: Stream, values: list[int]) -> bool:
+    """Whether seven cells are counts whose six applicant columns add up to the total."""
+    try:
+        counts = [int(stream.cells[i].text) for i in values]
+    except ValueError:
+        return False
+    return sum(counts[:-1]) == counts[-1]
 
 
 def _stacked(stream: Stream, run: Run, template: str, rows: dict[str, _Row], out: Extracted) -> bool:
@@ -174,6 +193,8 @@ def _candidates(row: _Row) -> None:
     for values, spans in splits(numbers, WIDTH, ROW_SUM):
         row.candidates.setdefault(values, tuple((row.cells[ti], s, e) for ti, s, e in spans))
         row.glued = row.glued or len(numbers) < WIDTH
+    if row.glued:
+        row.freedom = len(splits(numbers, WIDTH))
     if not all(n.lstrip("-").isdigit() for n in numbers):
         return
     ints = [int(n) for n in numbers]
@@ -264,7 +285,9 @@ def _compatible(row: _Row, vector: Vector) -> bool:
     """Whether ``vector`` can be what the row printed: its numbers in order, or its digits cut into cells."""
     if vector in row.candidates:
         return True
-    if all(n.lstrip("-").isdigit() for n in row.numbers) and is_subsequence([int(n) for n in row.numbers], vector):
+    # Numbers as printed (a ``000019`` is glued cells, not 19): the row lost cells but none was glued.
+    whole = all(n.lstrip("-").isdigit() and str(int(n)) == n for n in row.numbers)
+    if whole and is_subsequence([int(n) for n in row.numbers], vector):
         return True
     return _cuts_into(row.numbers, vector)
 
@@ -416,6 +439,84 @@ def _aligned(row: _Row, vector: Vector) -> tuple[tuple[int, int, int] | None, ..
             where[k] = (pending[0], 0, len(pending[1]))
             pending = next(numbers, None)
     return tuple(where)
+
+
+# A split chosen by the row sum among more readings than this needs a column identity to confirm it: with
+# a cell lost or left empty, a wrong reading may add up by chance.
+_UNCONFIRMED_FREEDOM = 1
+
+
+def _confirm_splits(
+    out: Extracted, rows: dict[str, _Row], known: dict[str, tuple[int | None, ...]], template: str
+) -> None:
+    """Keep a glued split only where the rest of the table does not put it in doubt.
+
+    An empty or lost cell leaves no trace among glued digits, and the rest may still split so that the row
+    adds up (``162 17 1 _ 3 3 186`` printed ``1621713 3186`` also reads 1|6|2|171|3|3|186). So a split is
+    undone when a column identity says the row is something else and the digits are exactly that row less
+    one cell; and a split the row sum picked among several readings stands only if a column identity
+    confirms it (unchecked, only a split whose every cut is forced stands). (A report whose printed numbers
+    do not add up offers no such reading, and keeps its rows as printed.)
+    """
+    for key, row in rows.items():
+        if not row.glued or row.fixed is not None or key not in known:
+            continue
+        vector = known[key]
+        doubt = None
+        for required in _required_vectors(key, rows, known, template):
+            shorter = (required[:z] + required[z + 1 :] for z in range(WIDTH))
+            if required != vector and min(required) >= 0 and any(_cuts_into(row.numbers, v) for v in shorter):
+                doubt = f"the column identities give {describe(required)} with a cell left out"
+                break
+        if doubt is None and row.freedom > 1:
+            checked = _required_vectors(key, rows, known, template, settled_only=True)
+            if checked and vector not in checked:
+                doubt = f"the column identities give {describe(checked[0])}"
+            elif not checked and row.freedom > _UNCONFIRMED_FREEDOM:
+                doubt = f"{row.freedom} readings fit seven cells and no column identity can confirm one"
+        if doubt is None:
+            continue
+        del known[key]
+        for column in APPLICANT_COLUMNS:
+            path = f"applications.{key}.{column}"
+            out.set(path, None, None)
+            out.locations.pop(path, None)
+        out.provenance.update({f"applications.{key}.{c}": "missing" for c in APPLICANT_COLUMNS})
+        out.issues = [i for i in out.issues if not (i.code == "GLUED_CELLS_SPLIT" and f"「{_label(key, template)}」" in i.message)]
+        out.issues.append(
+            issue(
+                IssueCode.GLUED_CELLS_AMBIGUOUS,
+                row.line,
+                f"§3 row 「{_label(key, template)}」 (line {row.line}): 「{' '.join(row.numbers)}」 adds up as "
+                f"{describe(vector)}, but {doubt}; left null",
+            )
+        )
+
+
+def _required_vectors(
+    key: str, rows: dict[str, _Row], known: dict[str, tuple[int | None, ...]], template: str, settled_only: bool = False
+) -> list[Vector]:
+    """What each column identity says row ``key`` must be, from the other rows' readings — settled, or (unless
+    ``settled_only``) each candidate of a row still unsettled (a few combinations at most)."""
+    found: list[Vector] = []
+    for signs in _IDENTITIES[template]:
+        if key not in signs:
+            continue
+        others = [r for r in signs if r != key]
+        choices: list[list[tuple[int | None, ...]]] = []
+        for r in others:
+            if r in known and None not in known[r]:
+                choices.append([known[r]])
+            elif not settled_only and r in rows and 0 < len(rows[r].candidates) <= 8 and r not in known:
+                choices.append(list(rows[r].candidates))
+            else:
+                break
+        else:
+            for combination in product(*choices):
+                values = dict(zip(others, combination, strict=True))
+                vector = tuple(-signs[key] * sum(signs[r] * values[r][c] for r in others) for c in range(WIDTH))  # type: ignore[operator]
+                found.append(vector)
+    return found
 
 
 # What was not read ---------------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ The same tables reach us in many shapes, and each is cut into cells by what sepa
   at a row's edges — before its first number or after its last — are ``PAD``: indentation or padding of
   the layout, not cells of the table;
 - **pipes** (``a | b | c |``, Markdown, one cell per line ending in ``|``): ``| |`` is an empty cell and a
-  line that is a bare ``|`` is one; ``||`` (nothing between) is merged-cell residue, not a cell;
+  line that is a bare ``|`` is one; ``||`` (nothing between) is merged-cell residue, not a cell, and a line
+  of bare pipes closes a row;
 - **one cell per line or per paragraph**: each line is a cell; in a paragraph layout (cells separated by
   blank lines) an empty paragraph — a longer run of blank lines — is an empty cell;
 - **no separators at all** (a crawled page whose table became one line): labels and values are cut apart
@@ -116,8 +117,8 @@ def _glued(text: str, base: int, col: int) -> list[LineCell]:
     for m in _IN_TEXT.finditer(text):
         s, e = m.span()
         token = m.group()
-        if token[0] == "-" and (s == 0 or _is_latin(text[s - 1]) or text[s - 1] == " "):
-            s, token = s + 1, token[1:]  # a hyphen, not a sign
+        if token[0] == "-" and s > 0 and _is_latin(text[s - 1]):
+            s, token = s + 1, token[1:]  # a hyphen (``A-1``), not a sign
         before = text[s - 1] if s > 0 else ""
         after = text[e] if e < len(text) else ""
         if (
@@ -201,7 +202,11 @@ def _pipe_cells(line: str) -> list[LineCell]:
     if line.strip() == "|":
         return [LineCell(0, line.index("|"), line.index("|") + 1, _EMPTY, "")]
     if set(line.strip()) <= set("|-: "):
-        return []  # Markdown's header separator row, or merged-cell residue alone
+        if "-" in line or ":" in line:
+            return []  # Markdown's header separator row
+        # A line of bare pipes (``||``) closes a table row: an empty text cell, so that what follows
+        # (a stray ``|`` before the next label) is not taken for a cell of the row before.
+        return [LineCell(0, 0, len(line), _TEXT, "")]
     parts = line.split("|")
     cells: list[LineCell] = []
     pos = 0

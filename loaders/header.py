@@ -195,10 +195,12 @@ def _lines_holding(word: str, lines: list[str], text: str | None) -> list[int]:
 def _titles(lines: list[str], text: str | None = None) -> list[_Title]:
     """Every line that is, or starts with, a report title, in order."""
     found: list[_Title] = []
-    for index in _lines_holding("政府信息公开", lines, text):
+    # A title ends in 报告 on its line or the next: far fewer lines than those naming 政府信息公开 (table labels).
+    near = sorted({i for k in _lines_holding("报告", lines, text) for i in (k - 1, k) if i >= 0})
+    for index in near:
         line = lines[index]
-        if "报告" not in line and (index + 1 == len(lines) or "报告" not in lines[index + 1]):
-            continue  # a table label (本年新收政府信息公开申请数量), not a title
+        if "政府信息公开" not in line:
+            continue
         field_ = _FIELD.match(line)
         if field_ is not None and field_.group(1) == "标题":
             line = " " * field_.start(2) + field_.group(2)  # the value, at its own columns
@@ -262,6 +264,10 @@ def read_header(lines: list[str], text: str | None = None) -> Header:
         return Header(None, None, 0, None, agency, region, source, fields)
     if agency is not None and region is None:
         region = _region_above(lines, chosen.first, agency)
+    if agency is not None and region is None and (publisher := fields.get("发布机构") or fields.get("发文机关")):
+        # The page's 发布机构 may name the same agency with its places: 万源市高坡乡人民政府.
+        named, places = _agency_and_region(compact(publisher))
+        region = places if named == agency else None
     year_match = _title_year(chosen.text)
     year = int(year_match.group(1) or year_match.group(2)) if year_match else None
     return Header(chosen.text, chosen.line, chosen.end, year, agency, region, source, fields)

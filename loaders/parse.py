@@ -7,7 +7,6 @@ a missing section, a cut-off table, a missing year or agency are issues of the r
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 
@@ -31,7 +30,6 @@ _MARKERS = {
     "2019": ("第(九)项", "其他对外管理服务", "本年新制作", "对外公开总数量", "政府集中采购"),
     "2021": ("本年制发", "本年废止", "现行有效", "逾期不补正", "收费通知"),
 }
-_SPACES = re.compile(r"\s+")
 
 
 def _shape(text: str) -> str | None:
@@ -76,12 +74,18 @@ def _agency(header: Header, agency: str | None) -> tuple[str | None, str | None,
     if agency:
         return agency, "manifest", []
     if header.agency_name is None:
-        return None, None, [issue(IssueCode.AGENCY_MISSING, None, "no agency named in the title, 发布机构 or page header")]
+        return (
+            None,
+            None,
+            [issue(IssueCode.AGENCY_MISSING, None, "no agency named in the title, 发布机构 or page header")],
+        )
     if header.agency_source == "publisher":
         found = issue(IssueCode.AGENCY_FROM_PUBLISHER, None, f"agency {header.agency_name} from the page's 发布机构")
         return header.agency_name, "publisher", [found]
     if header.agency_source == "page_header":
-        found = issue(IssueCode.AGENCY_FROM_PAGE_HEADER, None, f"agency {header.agency_name} from the line above the title")
+        found = issue(
+            IssueCode.AGENCY_FROM_PAGE_HEADER, None, f"agency {header.agency_name} from the line above the title"
+        )
         return header.agency_name, "page_header", [found]
     return header.agency_name, header.agency_source, []
 
@@ -96,7 +100,7 @@ def parse_text(text: str, *, year: int | None = None, agency: str | None = None)
     start = sum(map(len, lines[: header.line])) + header.line if header.line is not None else 0
     sections = find_sections(body, start)
     regions = {n: region(sections, n, start, len(body)) for n in REQUIRED}
-    tables_text = _SPACES.sub("", body[min(lo for lo, _ in regions.values()) : max(hi for _, hi in regions.values())])
+    tables_text = "".join(body[min(lo for lo, _ in regions.values()) : max(hi for _, hi in regions.values())].split())
     report_year, year_source, issues = _year(header, body, year)
     template, found = _template(report_year, tables_text, _first_line(sections, body, 3))
     issues += found
@@ -117,7 +121,10 @@ def parse_text(text: str, *, year: int | None = None, agency: str | None = None)
     after_six = _line_of(body, sections[6].body) + 1 if 6 in sections else None
     extracted = (
         ("proactive", extract_proactive(tokenize(body, *regions[2]), shape, overview)),
-        ("applications", extract_applications(tokenize(body, *regions[3]), shape)),
+        (
+            "applications",
+            extract_applications(tokenize(body, *regions[3]), shape, cut=not any(n in sections for n in (4, 5, 6))),
+        ),
         ("reviews", extract_reviews(tokenize(body, *regions[4]), 4 in sections)),
     )
     if not any(table.found for _, table in extracted):

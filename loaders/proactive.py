@@ -67,7 +67,10 @@ def extract_proactive(stream: Stream, template: str, narrative: str = "") -> Ext
         while j < len(cells) and cells[j].kind is not _TEXT:
             following.append(j)
             j += 1
-        _read_row(out, stream, category, template, label, following, narrative)
+        # Glued values may be split only when the next label closes them: stray text (a lone ``-``)
+        # cutting the row short would leave the digits of fewer cells.
+        closed = j == len(cells) or _closes_row(cells[j].text, template)
+        _read_row(out, stream, category, template, label, following, narrative, closed)
     for category, metrics in PROACTIVE_METRICS[template].items():
         if category not in seen:
             for metric in metrics:
@@ -76,8 +79,20 @@ def extract_proactive(stream: Stream, template: str, narrative: str = "") -> Ext
     return out
 
 
+def _closes_row(text: str, template: str) -> bool:
+    """Whether a text cell after a row's values is where a row ends: the next label, item or section."""
+    return match_category(text, template) is not None or any(w in text for w in ("第二十条", "三、", "收到和处理", "信息内容"))
+
+
 def _read_row(
-    out: Extracted, stream: Stream, category: str, template: str, label: int, following: list[int], narrative: str
+    out: Extracted,
+    stream: Stream,
+    category: str,
+    template: str,
+    label: int,
+    following: list[int],
+    narrative: str,
+    closed: bool = True,
 ) -> None:
     cells, lines = stream.cells, stream.lines
     metrics = PROACTIVE_METRICS[template][category]
@@ -88,7 +103,7 @@ def _read_row(
     glued = bool(explicit) and all(lines[j] == line and cells[j].col == cells[label].col for j in explicit)
     short = 0 < len(explicit) < len(metrics) and all(cells[j].kind is _NUMBER for j in explicit)
     could_be_glued = short and (glued or len(same_line) < len(metrics))
-    if could_be_glued and _read_glued(out, stream, category, metrics, explicit, narrative, glued):
+    if could_be_glued and _read_glued(out, stream, category, metrics, explicit, narrative, glued, closed):
         return
     if len(explicit) >= len(metrics):
         slots: list[int | None] = list(explicit[: len(metrics)])
@@ -121,10 +136,11 @@ def _read_glued(
     explicit: list[int],
     narrative: str,
     glued: bool,
+    closed: bool,
 ) -> bool:
     """A row whose cells were printed glued: read it if one split is left; False when it is not glued."""
     tokens = tuple(stream.cells[j].text for j in explicit)
-    candidates = splits(tokens, len(metrics), (), _MAX_DIGITS)
+    candidates = splits(tokens, len(metrics), (), _MAX_DIGITS) if closed else ()
     if not candidates and not glued:
         return False
     line = stream.lines[explicit[0]]
@@ -148,6 +164,8 @@ def _read_glued(
             more = f" and {len(candidates) - 6} more" if len(candidates) > 6 else ""
             count = f"{len(candidates)}" if len(candidates) <= MAX_CANDIDATES else f"more than {MAX_CANDIDATES}"
             fits = f"{count} splits fit ({listed}{more})"
+        elif not closed:
+            fits = "text interrupts them, so the row may be cut short"
         else:
             fits = "a signed or decimal number among them cannot be told apart from its neighbours"
         out.issues.append(

@@ -17,6 +17,7 @@ may be absent: an excerpt starts or stops anywhere.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from loaders.canonical import SECTION_HEADINGS
@@ -95,9 +96,11 @@ def _candidates(text: str, start: int) -> list[tuple[int, int, int, bool]]:
         heading = wording.match(text, m.end())
         if heading is not None:
             found[m.start()] = (m.start(), heading.end(), number, True)
+    by_wording = sorted(found)
     for m in _LINE_CANDIDATE.finditer(text, start):
         line = m.group()
-        if "\t" in line.strip() or any(m.start() <= p < m.end() for p in found):
+        k = bisect_left(by_wording, m.start())
+        if "\t" in line.strip() or (k < len(by_wording) and by_wording[k] < m.end()):
             continue
         n = heading_number(line)
         if n is not None:

@@ -9,6 +9,11 @@ writes it out the way one of the real seed reports looks after text extraction:
 ``docx_cells``    seeds 002/003 — a DOCX table flattened: one cell per line behind a tab.
 ``ocr_markdown``  seed 004 — OCR'd PDF as Markdown: ``#`` headings, tab rows, labels broken up.
 
+and the shapes crawlers and converters leave (:mod:`synthetic.crawled`): ``one_line`` and ``glued`` crawled
+pages, ``pipes``, ``cell_lines``, ``converter_md`` and ``excerpt``. :data:`EXACT_LAYOUTS` give every value
+back when clean; :data:`LOSSY_LAYOUTS` may not (glued cells without an identity to split them; an excerpt's
+missing rows), but never give a wrong one.
+
 A generated report is consistent (identities 1–4 of docs/report-format.md hold) unless faults are asked
 for by code, see :data:`FAULT_CODES`. A clean rendering writes every value exactly (``None`` as an empty
 cell). :class:`NoiseOptions` adds extraction damage; only ``drop_cells`` and ``duplicate_cells`` lose
@@ -20,12 +25,15 @@ as extraction does, and ``layouts`` holds one renderer per seed layout.
 
 from synthetic.faults import FAULT_CODES, S3_COLUMN_BALANCE, S3_OUTCOME_SUM, S3_ROW_SUM, S4_GROUP_SUM, Fault
 from synthetic.generation import YEARS, generate, generate_with_faults
-from synthetic.layouts import LAYOUTS, render
+from synthetic.layouts import ALL_LAYOUTS, EXACT_LAYOUTS, LAYOUTS, LOSSY_LAYOUTS, render
 from synthetic.noise import NoiseOptions
 
 __all__ = [
+    "ALL_LAYOUTS",
+    "EXACT_LAYOUTS",
     "FAULT_CODES",
     "LAYOUTS",
+    "LOSSY_LAYOUTS",
     "S3_COLUMN_BALANCE",
     "S3_OUTCOME_SUM",
     "S3_ROW_SUM",

@@ -25,7 +25,13 @@ from loaders.canonical import (
 from synthetic.generation import filler, short_name
 from synthetic.noise import NoiseOptions, Pen
 
+# The seed layouts; :mod:`synthetic.crawled` adds the shapes crawlers and converters leave.
 LAYOUTS: tuple[str, ...] = ("docx_tsv", "html_lines", "docx_cells", "ocr_markdown")
+# Layouts whose clean rendering gives every value back, and those that lose some by their nature (cells
+# glued with no identity to split them by; an excerpt's missing rows).
+EXACT_LAYOUTS: tuple[str, ...] = (*LAYOUTS, "one_line", "pipes", "cell_lines", "converter_md")
+LOSSY_LAYOUTS: tuple[str, ...] = ("glued", "excerpt")
+ALL_LAYOUTS: tuple[str, ...] = EXACT_LAYOUTS + LOSSY_LAYOUTS
 
 
 def _template(report: Report) -> str:
@@ -599,13 +605,16 @@ _RENDERERS: dict[str, Callable[[Report, Pen], list[str]]] = {
 
 
 def render(report: Report, layout: str, *, noise: NoiseOptions | None = None, rng_seed: int = 0) -> str:
-    """The report as extracted text in one of :data:`LAYOUTS`, deterministic for ``rng_seed``.
+    """The report as extracted text in one of :data:`ALL_LAYOUTS`, deterministic for ``rng_seed``.
 
     Without ``noise`` every value is written exactly (``None`` as an empty cell). §1 comes from
     ``report.overview`` (one paragraph a line), so a generated report states its application count.
     """
-    if layout not in _RENDERERS:
-        raise ValueError(f"unknown layout {layout!r}; known: {', '.join(LAYOUTS)}")
-    half_width = layout in ("html_lines", "ocr_markdown")
+    from synthetic.crawled import RENDERERS  # they build on this module's pieces
+
+    renderers = {**_RENDERERS, **RENDERERS}
+    if layout not in renderers:
+        raise ValueError(f"unknown layout {layout!r}; known: {', '.join(ALL_LAYOUTS)}")
+    half_width = layout in ("html_lines", "ocr_markdown", "pipes", "cell_lines", "converter_md", "excerpt")
     pen = Pen(noise or NoiseOptions(), random.Random(rng_seed), half_width)
-    return "\n".join(_RENDERERS[layout](report, pen)) + "\n"
+    return "\n".join(renderers[layout](report, pen)) + "\n"

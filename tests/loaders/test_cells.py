@@ -49,11 +49,13 @@ def test_a_cell_holding_two_numbers_is_two_cells_in_one_column() -> None:
 
 
 def test_pipes_empty_cells_and_residue() -> None:
-    # ``| |`` is an empty cell, a bare ``|`` line is one, ``||`` is merged-cell residue.
+    # ``| |`` is an empty cell, a bare ``|`` line is one, ``||`` is merged-cell residue; a line of bare
+    # pipes closes the row (an empty text cell, so a stray ``|`` after it joins no row).
     stream = cells_of("一、本年新收 | 56 | | 0 |\n|\n||\n8 | |||||||||")
     assert kinds_and_texts(stream) == [
         ("TEXT", "一、本年新收"), ("NUMBER", "56"), ("EMPTY", ""), ("NUMBER", "0"),
         ("EMPTY", ""),
+        ("TEXT", ""),
         ("NUMBER", "8"), ("EMPTY", ""),
     ]  # fmt: skip
 

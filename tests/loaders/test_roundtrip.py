@@ -6,15 +6,18 @@ Clean renderings must come back exactly. Noisy ones may lose values, but a value
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from loaders import parse_text
 from loaders.canonical import TEMPLATES, Report
-from synthetic import LAYOUTS, NoiseOptions, generate, render
+from synthetic import EXACT_LAYOUTS, LAYOUTS, LOSSY_LAYOUTS, NoiseOptions, generate, render
 
-CASES = [(layout, template) for layout in LAYOUTS for template in TEMPLATES]
+CASES = [(layout, template) for layout in EXACT_LAYOUTS for template in TEMPLATES]
+LOSSY = [(layout, template) for layout in LOSSY_LAYOUTS for template in TEMPLATES]
 PARTS = ("proactive", "applications", "reviews")
 seeds = st.integers(min_value=0, max_value=2**32 - 1)
 probability = st.sampled_from((0.0, 0.1, 0.3, 1.0))
@@ -36,9 +39,9 @@ spelling_noises = st.builds(
     spaces_in_words=probability,
     thousands_separators=probability,
 )
-# The whole file should stay near 30 s on a 2-core machine.
-fast = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-noisy = settings(fast, max_examples=120)
+# The whole file should stay near a minute on a 2-core machine.
+fast = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+noisy = settings(fast, max_examples=60)
 
 
 def cells(report: Report) -> dict[str, object]:
@@ -91,6 +94,9 @@ def assert_no_wrong_number(truth: Report, parsed: Report) -> None:
     """Every value is the true one, or null with provenance ``missing`` and an issue; inferred ones are true."""
     for path, (true, got) in differences(truth, parsed).items():
         assert got is None, f"{path}: read {got!r}, truth {true!r}"
+        if path in ("agency_name", "year", "template"):  # an excerpt without its title: said in an issue
+            assert any(i.code.endswith("_MISSING") or i.code == "TEMPLATE_UNKNOWN" for i in parsed.issues), path
+            continue
         assert parsed.provenance.get(path) == "missing", path
         assert parsed.issues, path
     got, true_cells = cells(parsed), cells(truth)
@@ -99,7 +105,7 @@ def assert_no_wrong_number(truth: Report, parsed: Report) -> None:
             assert got[path] == true_cells[path], path
 
 
-@pytest.mark.parametrize(("layout", "template"), CASES)
+@pytest.mark.parametrize(("layout", "template"), CASES + LOSSY)
 @noisy
 @given(seed=seeds, noise=noises)
 @example(seed=1, noise=NoiseOptions(drop_cells=1.0))
@@ -108,6 +114,11 @@ def assert_no_wrong_number(truth: Report, parsed: Report) -> None:
 @example(seed=1, noise=NoiseOptions(wrap_labels=1.0))
 @example(seed=467, noise=NoiseOptions(wrap_labels=0.3, duplicate_cells=0.1))
 def test_noisy_rendering_never_yields_a_wrong_number(layout: str, template: str, seed: int, noise: NoiseOptions):
+    if layout == "glued" and noise.loses_information:
+        # A crawled page loses no printed number, only the borders between them (an empty cell vanishing
+        # is tested below). Cells lost on top of glued digits leave nothing to tell a reading by where no
+        # column identity can be checked: a forced split may add up by chance.
+        noise = replace(noise, drop_cells=0.0, duplicate_cells=0.0)
     truth = generate(seed, template=template)
     assert_no_wrong_number(truth, parse_text(render(truth, layout, noise=noise, rng_seed=seed)))
 
@@ -118,3 +129,32 @@ def test_noisy_rendering_never_yields_a_wrong_number(layout: str, template: str,
 def test_spelling_noise_loses_nothing(layout: str, seed: int, noise: NoiseOptions):
     truth = generate(seed)
     assert differences(truth, parse_text(render(truth, layout, noise=noise, rng_seed=seed))) == {}
+
+
+@pytest.mark.parametrize(("layout", "template"), LOSSY)
+@fast
+@given(seed=seeds)
+def test_lossy_layouts_never_yield_a_wrong_number(layout: str, template: str, seed: int):
+    # Glued cells without an identity to split them by, and an excerpt's missing rows, come out null.
+    truth = generate(seed, template=template)
+    assert_no_wrong_number(truth, parse_text(render(truth, layout, rng_seed=seed)))
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+@fast
+@given(seed=seeds, data=st.data())
+# Found here: 162 17 1 _ 3 3 186 glued as 1621713 3186 also adds up as 1|6|2|171|3|3|186.
+@example(seed=209, data=None)
+def test_an_empty_cell_lost_among_glued_digits_never_yields_a_wrong_number(template: str, seed: int, data):
+    truth = generate(seed, template=template)
+    cells_ = [(row, column) for row, columns in truth.applications.items() for column, v in columns.items() if v == 0]
+    if not cells_:
+        return
+    row, column = cells_[seed % len(cells_)] if data is None else data.draw(st.sampled_from(cells_))
+    truth.applications[row][column] = None  # printed empty: no trace among glued digits
+    parsed = parse_text(render(truth, "glued", rng_seed=seed))
+    got = parsed.applications[row][column]
+    # The empty cell may come out as 0 only as the column identities' inference.
+    assert got is None or (got == 0 and parsed.provenance[f"applications.{row}.{column}"] == "inferred")
+    truth.applications[row][column] = got
+    assert_no_wrong_number(truth, parsed)
