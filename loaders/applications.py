@@ -22,7 +22,6 @@ from loaders.canonical import (
     OUTCOME_LEAVES,
     ROW_LABELS_2019,
     ROW_LABELS_2021,
-    Location,
     empty_applications,
 )
 from loaders.cells import Stream
@@ -68,8 +67,7 @@ class _Row:
     # Candidate vector → where each value came from: (cell index, start, end) in the stream, or None.
     candidates: dict[Vector, tuple[tuple[int, int, int] | None, ...]] = field(default_factory=dict)
     glued: bool = False  # some candidate splits a run of digits
-    # How many ways the digits split into seven cells at all, before any sum: 1 when every cut is forced.
-    freedom: int = 0
+    splits: set[Vector] = field(default_factory=set)  # the candidates that split a run of digits
     # Only a row of plain numbers can be recovered; one with a dash or an empty cell among too few is not.
     recoverable: bool = False
 
@@ -192,9 +190,10 @@ def _candidates(row: _Row) -> None:
     numbers = row.numbers
     for values, spans in splits(numbers, WIDTH, ROW_SUM):
         row.candidates.setdefault(values, tuple((row.cells[ti], s, e) for ti, s, e in spans))
-        row.glued = row.glued or len(numbers) < WIDTH
-    if row.glued:
-        row.freedom = len(splits(numbers, WIDTH))
+        if len(numbers) < WIDTH:
+            row.glued = True
+            row.splits.add(values)
+
     if not all(n.lstrip("-").isdigit() for n in numbers):
         return
     ints = [int(n) for n in numbers]
@@ -272,13 +271,20 @@ def _identity_vectors(
         if key not in signs:
             continue
         others = [r for r in signs if r != key]
-        if not all(r in known and None not in known[r] for r in others):
-            waiting = waiting or any(r in waiting_on for r in others)
+        rows = [known.get(r) for r in others]
+        if None in rows or any(None in v for v in rows):  # type: ignore[operator]
+            waiting = waiting or not waiting_on.isdisjoint(others)  # type: ignore[attr-defined]
             continue
-        vector = tuple(-signs[key] * sum(signs[r] * known[r][c] for r in others) for c in range(WIDTH))  # type: ignore[operator]
+        vector = _signed_sum(signs, others, rows, -signs[key])  # type: ignore[arg-type]
         if min(vector) >= 0:
             vectors.add(vector)
     return vectors, waiting
+
+
+def _signed_sum(signs: dict[str, int], keys: list[str], rows: list[tuple[int, ...]], factor: int) -> Vector:
+    """``factor`` times the column sums of ``rows``, each row with its sign: summed column by column in C."""
+    terms = [row if signs[key] == factor else tuple(-v for v in row) for key, row in zip(keys, rows, strict=True)]
+    return tuple(map(sum, zip(*terms, strict=True)))
 
 
 def _compatible(row: _Row, vector: Vector) -> bool:
@@ -328,11 +334,13 @@ def _settle_one(
     template: str,
     relaxed: bool,
 ) -> bool:
-    """Settle the first pending row with one reading left; a row waiting on another goes last."""
-    for key, row in pending.items():
+    """Settle, in one sweep, every pending row with one reading left; a row waiting on another goes later."""
+    settled = False
+    for key in list(pending):
+        row = pending[key]
         if len(row.candidates) > MAX_CANDIDATES:
             continue
-        vectors, waiting = _identity_vectors(key, known, pending, template)
+        vectors, waiting = _identity_vectors(key, known, pending.keys(), template)
         if waiting and not relaxed:
             continue
         given = {v for v in vectors if _compatible(row, v)}
@@ -343,8 +351,8 @@ def _settle_one(
             continue
         (vector,) = left
         _settle(out, stream, pending, known, key, vector, template, by_columns=bool(given))
-        return True
-    return False
+        settled = True
+    return settled
 
 
 def _settle_jointly(
@@ -402,16 +410,16 @@ def _settle(
     row = pending.pop(key)
     known[key] = vector
     origin = row.candidates.get(vector) or _aligned(row, vector)
-    for column, value, where in zip(APPLICANT_COLUMNS, vector, origin, strict=True):
-        location: Location | None = None
+    paths = _PATHS[key]
+    out.values[key].update(zip(APPLICANT_COLUMNS, vector, strict=True))
+    out.provenance.update(dict.fromkeys(paths, "inferred"))
+    for path, where in zip(paths, origin, strict=True):
         if where is not None:
-            i, start, end = where
-            location = token_location(stream, i, start, end)
-        out.set(f"applications.{key}.{column}", value, location, "inferred")
+            out.locations[path] = token_location(stream, *where)
     label = _label(key, template)
     printed = " ".join(row.numbers)
     how = "the row sum and the column identities" if by_columns else "the row sum"
-    if row.glued and _cuts_into(row.numbers, vector):
+    if vector in row.splits or (row.glued and _cuts_into(row.numbers, vector)):
         code, message = IssueCode.GLUED_CELLS_SPLIT, f"「{printed}」 read as {describe(vector)}: the only split {how} allow"
     else:
         code = IssueCode.ROW_CELLS_INFERRED
@@ -458,22 +466,36 @@ def _confirm_splits(
     confirms it (unchecked, only a split whose every cut is forced stands). (A report whose printed numbers
     do not add up offers no such reading, and keeps its rows as printed.)
     """
+    # Each identity's sum per column over the settled rows (zero where it holds), or None if one is unsettled.
+    sums: list[tuple[dict[str, int], Vector | None]] = []
+    for signs in _IDENTITIES[template]:
+        keys = list(signs)
+        settled = [known.get(r) for r in keys]
+        complete = None not in settled and not any(None in v for v in settled)  # type: ignore[operator]
+        sums.append((signs, _signed_sum(signs, keys, settled, 1) if complete else None))  # type: ignore[arg-type]
     for key, row in rows.items():
         if not row.glued or row.fixed is not None or key not in known:
             continue
         vector = known[key]
+        # What each identity over the settled rows says this row must be: itself less its sign times the sum.
+        checked = [
+            tuple(v - signs[key] * t for v, t in zip(vector, total, strict=True))  # type: ignore[operator]
+            for signs, total in sums
+            if total is not None and key in signs
+        ]
+        if vector in checked:
+            continue  # a column identity over settled rows confirms it
         doubt = None
         for required in _required_vectors(key, rows, known, template):
             shorter = (required[:z] + required[z + 1 :] for z in range(WIDTH))
             if required != vector and min(required) >= 0 and any(_cuts_into(row.numbers, v) for v in shorter):
                 doubt = f"the column identities give {describe(required)} with a cell left out"
                 break
-        if doubt is None and row.freedom > 1:
-            checked = _required_vectors(key, rows, known, template, settled_only=True)
-            if checked and vector not in checked:
+        if doubt is None and _freedom(row) > 1:
+            if checked:
                 doubt = f"the column identities give {describe(checked[0])}"
-            elif not checked and row.freedom > _UNCONFIRMED_FREEDOM:
-                doubt = f"{row.freedom} readings fit seven cells and no column identity can confirm one"
+            elif _freedom(row) > _UNCONFIRMED_FREEDOM:
+                doubt = f"{_freedom(row)} readings fit seven cells and no column identity can confirm one"
         if doubt is None:
             continue
         del known[key]
@@ -493,11 +515,17 @@ def _confirm_splits(
         )
 
 
+def _freedom(row: _Row) -> int:
+    """How many ways the row's digits split into seven cells at all, before any sum: 1 when every cut is
+    forced (up to ``MAX_CANDIDATES + 1``)."""
+    return len(splits(row.numbers, WIDTH))
+
+
 def _required_vectors(
-    key: str, rows: dict[str, _Row], known: dict[str, tuple[int | None, ...]], template: str, settled_only: bool = False
+    key: str, rows: dict[str, _Row], known: dict[str, tuple[int | None, ...]], template: str
 ) -> list[Vector]:
-    """What each column identity says row ``key`` must be, from the other rows' readings — settled, or (unless
-    ``settled_only``) each candidate of a row still unsettled (a few combinations at most)."""
+    """What each column identity says row ``key`` must be, from the other rows' readings — settled, or each
+    candidate of a row still unsettled (a few combinations at most)."""
     found: list[Vector] = []
     for signs in _IDENTITIES[template]:
         if key not in signs:
@@ -507,7 +535,7 @@ def _required_vectors(
         for r in others:
             if r in known and None not in known[r]:
                 choices.append([known[r]])
-            elif not settled_only and r in rows and 0 < len(rows[r].candidates) <= 8 and r not in known:
+            elif r in rows and 0 < len(rows[r].candidates) <= 8 and r not in known:
                 choices.append(list(rows[r].candidates))
             else:
                 break

@@ -89,7 +89,10 @@ class Stream:
 
 def _shifted(cells: tuple[LineCell, ...], base: int) -> tuple[LineCell, ...]:
     """Cells of a line read from column ``base`` on, with their spans in the whole line."""
-    return tuple(c._replace(start=c.start + base, end=c.end + base) for c in cells) if base else cells
+    if not base:
+        return cells
+    new = tuple.__new__  # skips the Python-level namedtuple constructor
+    return tuple(new(LineCell, (c.col, c.start + base, c.end + base, c.kind, c.text)) for c in cells)
 
 
 # A number inside text: sign, digits with thousands groups, decimals.
@@ -106,10 +109,6 @@ _DIGIT = re.compile(r"\d")
 _SEPARATORS = re.compile(r"[\s,;:/|、.。:;]*")
 
 
-def _is_latin(char: str) -> bool:
-    return char.isascii() and char.isalpha()
-
-
 def _glued(text: str, base: int, col: int) -> list[LineCell]:
     """Cells of a text that may hold table values glued to labels (``规章000规范性文件898989``)."""
     values: list[tuple[int, int, str]] = []  # (start, end of the cell span, canonical digits)
@@ -117,13 +116,13 @@ def _glued(text: str, base: int, col: int) -> list[LineCell]:
     for m in _IN_TEXT.finditer(text):
         s, e = m.span()
         token = m.group()
-        if token[0] == "-" and s > 0 and _is_latin(text[s - 1]):
+        if token[0] == "-" and s > 0 and text[s - 1].isascii() and text[s - 1].isalpha():
             s, token = s + 1, token[1:]  # a hyphen (``A-1``), not a sign
         before = text[s - 1] if s > 0 else ""
         after = text[e] if e < len(text) else ""
         if (
-            _is_latin(before)
-            or _is_latin(after)
+            (before.isascii() and before.isalpha())
+            or (after.isascii() and after.isalpha())
             or before in "第@_#"
             or (before == "(" and after == ")")
             or any(ps <= s < pe for ps, pe in prose)

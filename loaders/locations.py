@@ -15,6 +15,7 @@ from itertools import compress, count
 from operator import ne
 
 from loaders.canonical import Location
+from loaders.normalize import fold_compatibility
 
 _PREFIX = re.compile(r"^(?:[ \t]*Page\s+\d+\s*[-–—:]\s*|#{1,6}[ ]*|[-*+][ ]+(?=\S))")
 _RESIDUE = re.compile(r"\[bookmark:[^\]]*\]|\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]{1,7}\)")
@@ -27,14 +28,18 @@ def _piece(char: str) -> str:
 
 
 def _common(raw: str, i: int, norm: str, j: int) -> int:
-    """How many characters ``raw[i:]`` and ``norm[j:]`` share from the start (slice comparisons run in C)."""
+    """How many characters ``raw[i:]`` and ``norm[j:]`` share from the start. Slices are compared in C, in
+    lengths doubling until they differ, then halved: the cost follows the stretch shared, not the line."""
     limit = min(len(raw) - i, len(norm) - j)
     if limit == 0 or raw[i] != norm[j]:
         return 0
-    if raw[i : i + limit] == norm[j : j + limit]:
-        return limit
-    low, high = 1, limit  # raw[i:i+low] matches, raw[i:i+high] does not
-    while high - low > 1:
+    low, size = 1, 16  # raw[i:i+low] matches
+    while size < limit and raw[i : i + size] == norm[j : j + size]:
+        low, size = size, size * 2
+    high = min(size, limit)
+    if raw[i : i + high] == norm[j : j + high]:
+        return high
+    while high - low > 1:  # raw[i:i+high] does not match
         mid = (low + high) // 2
         if raw[i : i + mid] == norm[j : j + mid]:
             low = mid
@@ -49,6 +54,11 @@ def align(raw: str, norm: str) -> list[int]:
     Equal stretches are matched whole; between them a character was folded (``（`` → ``(``), converted
     (``數`` → ``数``) or dropped (a space between Chinese characters, a prefix, pinyin residue).
     """
+    folded = fold_compatibility(raw)
+    if len(folded) == len(raw):
+        # Full-width forms folded first, in C, column for column: what differs is then only what was dropped
+        # or converted, and the equal stretches between are long.
+        raw = folded
     out = [0] * (len(norm) + 1)
     i = j = 0
     prefix = _PREFIX.match(raw)
@@ -96,18 +106,27 @@ class Locator:
         if not self.moved:
             return locations
         moved = self.moved
-        return {path: self(where) if where[0] in moved else where for path, where in locations.items()}
+        maps = {line: self._map(line) for line in {where[0] for where in locations.values()} & moved}
+        out = dict(locations)
+        for path, (line, start, end) in locations.items():
+            mapping = maps.get(line)
+            if mapping is not None:
+                out[path] = (line, mapping[start], mapping[end - 1] + 1 if end > start else mapping[start])
+        return out
+
+    def _map(self, line: int) -> list[int] | None:
+        """Column map of a (1-based) line that moved, worked out once."""
+        index = line - 1
+        if index >= len(self._raw) or index >= len(self._norm):
+            return None
+        mapping = self._maps.get(index)
+        if mapping is None:
+            mapping = self._maps[index] = align(self._raw[index], self._norm[index])
+        return mapping
 
     def __call__(self, where: Location) -> Location:
         line, start, end = where
-        index = line - 1
-        if index >= len(self._raw) or index >= len(self._norm):
-            return where
-        raw, norm = self._raw[index], self._norm[index]
-        if len(raw) == len(norm):
-            return where
-        mapping = self._maps.get(index)
+        mapping = self._map(line) if line in self.moved else None
         if mapping is None:
-            mapping = self._maps[index] = align(raw, norm)
-        end_raw = mapping[end - 1] + 1 if end > start else mapping[start]
-        return line, mapping[start], end_raw
+            return where
+        return line, mapping[start], mapping[end - 1] + 1 if end > start else mapping[start]

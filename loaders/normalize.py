@@ -66,7 +66,7 @@ def _nfkc(chars: str) -> str:
     return unicodedata.normalize("NFKC", chars)
 
 
-def _fold_compatibility(text: str) -> str:
+def fold_compatibility(text: str) -> str:
     """NFKC of each run of compatibility characters; split and map rather than a Python callback per run."""
     parts = _COMPATIBILITY.split(text)
     parts[1::2] = map(_nfkc, parts[1::2])
@@ -113,7 +113,7 @@ def to_simplified(line: str) -> str:
 
 def normalize(text: str) -> Normalized:
     """The whole document in normal form; line *n* of the result is line *n* of the input."""
-    text = _fold_compatibility(text.replace("\r\n", "\n"))
+    text = fold_compatibility(text.replace("\r\n", "\n"))
     for old, new in _EXTRA:
         if old in text:  # str.replace on a miss is cheap, but translate() is slow on whole documents
             text = text.replace(old, new)

@@ -24,6 +24,16 @@ _EMPTY, _NUMBER, _DASH, _TEXT, _PAD, _UNREADABLE = (
 VALUE_KINDS = frozenset({_NUMBER, _DASH, _EMPTY, _UNREADABLE})
 
 
+_ROW_COLUMN: dict[str, tuple[str, str]] = {}
+
+
+def _row_column(path: str) -> tuple[str, str]:
+    """The row and column of a dotted path, split once per path for all reports."""
+    _, row, column = path.split(".")
+    _ROW_COLUMN[path] = (row, column)
+    return row, column
+
+
 @dataclass(slots=True)
 class Extracted:
     """One table's values (every cell present), provenance and locations by dotted path, and its issues."""
@@ -37,7 +47,7 @@ class Extracted:
 
     def set(self, path: str, value: Value, where: Location | None, provenance: Provenance | None = None) -> None:
         """Store one value: null is ``missing``; ``where`` is kept for every value read from the text."""
-        table, row, column = path.split(".")
+        row, column = _ROW_COLUMN.get(path) or _row_column(path)
         self.values[row][column] = value
         if value is None:
             self.provenance[path] = "missing"
@@ -116,7 +126,8 @@ def read_cell(stream: Stream, i: int, path: str, decimal: bool = False) -> tuple
 
 def token_location(stream: Stream, i: int, start: int, end: int) -> Location:
     """Where digits ``start..end`` of number cell ``i`` stand (the whole cell when its text is not its digits)."""
-    line, s, e = stream.span(i)
-    if e - s == len(stream.cells[i].text):
-        return line, s + start, s + end
-    return line, s, e
+    cell = stream.cells[i]
+    s, e = cell.start, cell.end
+    if e - s == len(cell.text):
+        return stream.lines[i], s + start, s + end
+    return stream.lines[i], s, e
