@@ -112,10 +112,8 @@ def _table_lines(table: Table) -> Iterator[str]:
 def _slivers(table: Table) -> frozenset[int]:
     """Grid columns a few twips wide, which converters leave where two merged cells' edges almost meet:
     no column of the printed table."""
-    grid = table._tbl.tblGrid
-    if grid is None:
-        return frozenset()
-    return frozenset(i for i, col in enumerate(grid.gridCol_lst) if col.w is not None and col.w < _SLIVER)
+    columns = table._tbl.tblGrid.gridCol_lst
+    return frozenset(i for i, col in enumerate(columns) if col.w is not None and col.w < _SLIVER)
 
 
 def _continues_a_merge(tc: CT_Tc) -> bool:

@@ -66,7 +66,7 @@ def _scanned(data: bytes, number: int, box: tuple[float, float, float, float] | 
     document = pypdfium2.PdfDocument(data)
     try:
         page = document[number - 1]
-        crop = (0, 0, 0, 0)
+        crop: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
         if box is not None:
             width, height = page.get_size()
             x0, top, x1, bottom = box

@@ -13,6 +13,7 @@ import struct
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
+from typing import Any
 
 from loaders.readers.cells import row_line
 from loaders.readers.document import Document, UnreadableDocumentError
@@ -50,7 +51,7 @@ def read_xls(data: bytes) -> Document:
     return Document("\n".join(lines) + "\n", "xls", None)
 
 
-def _xls_value(cell, datemode: int) -> object:
+def _xls_value(cell: Any, datemode: int) -> object:
     import xlrd
 
     if cell.ctype == xlrd.XL_CELL_DATE:

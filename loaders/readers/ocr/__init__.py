@@ -79,7 +79,7 @@ def assemble(pages: list[PageText]) -> tuple[list[str], dict[int, tuple[OcrSpan,
             if placed:
                 spans[first + index] = tuple(placed)
         lines.extend(page.lines)
-        for index, code, message in page.notes:
-            line = first + index if index is not None else (first if page.lines else None)
-            issues.append(issue(code, line, message))
+        for noted, code, message in page.notes:
+            at = first + noted if noted is not None else (first if page.lines else None)
+            issues.append(issue(code, at, message))
     return lines, spans, issues

@@ -64,7 +64,8 @@ def find_grids(ink: np.ndarray) -> tuple[list[Grid], np.ndarray]:
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, h_kernel)
     vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, v_kernel)
     # a character's vertical stroke is short; a ruling line crosses a row: keep strokes touching a horizontal
-    lines = cv2.dilate(horizontal | vertical, np.ones((5, 5), np.uint8))
+    rules = cv2.bitwise_or(horizontal, vertical)
+    lines = cv2.dilate(rules, np.ones((5, 5), np.uint8))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
     grids: list[Grid] = []
     for label in range(1, count):
@@ -79,7 +80,7 @@ def find_grids(ink: np.ndarray) -> tuple[list[Grid], np.ndarray]:
         if len(xs) >= _MIN_LINES and len(ys) >= _MIN_LINES:
             grids.append(Grid(tuple(int(x) for x in xs), tuple(int(y) for y in ys)))
     grids.sort(key=lambda g: g.ys[0])
-    return grids, horizontal | vertical
+    return grids, rules
 
 
 def _strokes(mask: np.ndarray, axis: int, offset: int, min_length: int) -> list[int]:

@@ -61,7 +61,7 @@ def read_page(gray: np.ndarray, detected: list[np.ndarray]) -> PageLines:
     """Read an upright grey page image and the text lines detected on it (see :mod:`loaders.readers.ocr.page`)."""
     ink = ink_mask(gray)
     grids, rules = find_grids(ink)
-    text_ink = ink & ~cv2.dilate(rules, np.ones((3, 3), np.uint8))
+    text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(rules, np.ones((3, 3), np.uint8))))
     text_ink = _without_specks(text_ink)
     placed: list[tuple[float, str, list[Placed], str | None]] = []  # (top, line, cells, unsure message)
     for grid in grids:
@@ -118,19 +118,19 @@ def _table_rows(
         boxes: list[tuple[tuple[int, int, int, int], float] | None] = []
         unsure: list[str] = []
         for c in range(len(grid.xs) - 1):
-            item = by_row.get(r, {}).get(c)
-            if item is not None and not item.bands and _smudged(gray, item.cell.box):
+            held = by_row.get(r, {}).get(c)
+            if held is not None and not held.bands and _smudged(gray, held.cell.box):
                 texts.append(UNREADABLE)
-                boxes.append((item.cell.box, 0.0))
+                boxes.append((held.cell.box, 0.0))
                 unsure.append(f"row {r + 1}, column {c + 1}: grey marks but no legible ink (smudged or faded)")
                 continue
-            if item is None or not item.bands:
+            if held is None or not held.bands:
                 texts.append("")
                 boxes.append(None)
                 continue
-            text, score, doubt = _cell_text(item, c in numeric_columns)
+            text, score, doubt = _cell_text(held, c in numeric_columns)
             texts.append(text)
-            boxes.append((item.cell.box, score))
+            boxes.append((held.cell.box, score))
             if doubt:
                 unsure.append(doubt)
         if not any(texts):
@@ -255,7 +255,7 @@ def _text_lines(
                 lines[-1].append(box)
                 continue
         lines.append([box])
-    out = []
+    out: list[tuple[float, str, list[Placed], str | None]] = []
     for line in lines:
         line.sort(key=lambda b: b.box[0])
         text = ""
