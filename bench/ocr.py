@@ -20,12 +20,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "loaders" / "readers")]
 
-from loaders.synthetic import generate, render  # noqa: E402
 from scans import blur, dust, image_pdf, jpeg, pdf_pages, seal, skew, text_pages, tiff, turn  # noqa: E402
 from seed000_documents import APPLICATIONS, Grid, pdf_bytes  # noqa: E402
 
 from loaders.pipeline import parse_bytes  # noqa: E402
 from loaders.readers import read_document  # noqa: E402
+from synthetic import generate, render  # noqa: E402
 
 TARGET_S3_SECONDS = 2.0
 TARGET_MEMORY_MB = 1024

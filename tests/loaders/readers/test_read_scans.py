@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 
 import pytest
-from loaders.synthetic import generate, render
 from rapidfuzz import fuzz
 from scans import blur, dust, font_file, image_pdf, jpeg, pdf_pages, png, seal, skew, text_pages, tiff, turn
 from seed000_documents import clean_text, pdf_bytes
@@ -19,6 +18,7 @@ from loaders.canonical import Report
 from loaders.parse import parse_text
 from loaders.pipeline import ParseFailure, parse_bytes
 from loaders.readers import NoTextError, read_document
+from synthetic import generate, render
 
 pytest.importorskip("rapidocr_onnxruntime", reason="the OCR extra is not installed: pip install 'xxgk[ocr]'")
 pytestmark = pytest.mark.skipif(font_file() is None, reason="no CJK font to print the pages (fonts-wqy-microhei)")
