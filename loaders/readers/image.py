@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from loaders.readers.document import Document, UnreadableDocumentError
-from loaders.readers.ocr import MISSING_EXTRA, PageText, assemble, available, read_page_image
+from loaders.readers.ocr import MAX_PAGES, MISSING_EXTRA, PageText, assemble, available, read_page_image
 
 
 def read_image(data: bytes) -> Document:
@@ -18,10 +18,15 @@ def read_image(data: bytes) -> Document:
     try:
         image = Image.open(io.BytesIO(data))
         image.load()
+    except Image.DecompressionBombError as exc:
+        raise UnreadableDocumentError(f"image too large to be a scanned page: {exc}") from exc
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise UnreadableDocumentError(f"not a readable image (corrupt or another format): {exc}") from exc
+    frames = getattr(image, "n_frames", 1)
+    if frames > MAX_PAGES:
+        raise UnreadableDocumentError(f"{frames} pages: more than the {MAX_PAGES} a report's scan can have")
     pages: list[PageText] = []
-    for number in range(getattr(image, "n_frames", 1)):
+    for number in range(frames):
         image.seek(number)
         # the camera's EXIF orientation first: a phone photo is stored sideways and says so
         frame = ImageOps.exif_transpose(image).convert("RGB")

@@ -23,7 +23,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from loaders.issues import IssueCode
 from loaders.readers.cells import join_wrapped, row_line
 from loaders.readers.document import Document, UnreadableDocumentError
-from loaders.readers.ocr import MISSING_EXTRA, PageText, assemble, available, read_page_image
+from loaders.readers.ocr import MAX_PAGES, MISSING_EXTRA, PageText, assemble, available, read_page_image
 
 NO_TEXT_LAYER = f"PDF has no text layer (scanned image); {MISSING_EXTRA}"
 # Pages are rendered for OCR at this many pixels per point: 200 dpi, enough for 7-point table digits.
@@ -36,10 +36,14 @@ def read_pdf(data: bytes) -> Document:
     """Read a ``.pdf``; raises :class:`UnreadableDocumentError` if it is corrupt or encrypted, or if it
     is a scan and the OCR extra is not installed."""
     pages: list[PageText] = []
+    scanned = 0
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for number, page in enumerate(pdf.pages, start=1):
                 if not page.chars:
+                    scanned += 1
+                    if scanned > MAX_PAGES:
+                        raise UnreadableDocumentError(f"more than {MAX_PAGES} scanned pages: too many for a report")
                     pages.append(_scanned(data, number, None))
                     continue
                 # headings made bold by printing the text twice, slightly offset, would read "一一、、总总"

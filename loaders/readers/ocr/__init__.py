@@ -19,10 +19,13 @@ from loaders.readers.ocr.engine import MISSING_EXTRA, available
 if TYPE_CHECKING:  # numpy comes with the OCR extra
     import numpy as np
 
-__all__ = ["MISSING_EXTRA", "UNREADABLE", "PageText", "assemble", "available", "read_page_image"]
+__all__ = ["MAX_PAGES", "MISSING_EXTRA", "UNREADABLE", "PageText", "assemble", "available", "read_page_image"]
 
 UNREADABLE = "\ufffd"  # a cell OCR could not read surely; the parser reads it as unreadable
 
+# More scanned pages than this are no annual report (they run to a few dozen at most): refused rather
+# than read for many minutes.
+MAX_PAGES = 60
 # Pages larger than this (long side, pixels) are scaled down first: 3000 px is 250 dpi on A4, more
 # than the 7-point digits of a dense table need, and a phone photo's 4000+ px only cost time.
 _MAX_SIDE = 3000

@@ -196,3 +196,13 @@ def test_tables_pasted_as_a_picture_into_a_pdf_are_read_in_their_place(seed_page
     assert report.provenance["applications.new_received.total"] == "ocr"
     assert all(report.proactive[c][m] is None for c in report.proactive for m in report.proactive[c])  # no §2 table
     assert any(i.code == "OCR_IMAGE" for i in report.issues)
+
+
+def test_a_scan_of_more_pages_than_a_report_has_is_refused_in_one_line():
+    from PIL import Image
+
+    from loaders.readers.ocr import MAX_PAGES
+
+    blank = Image.new("L", (60, 80), 255)
+    with pytest.raises(ParseFailure, match=rf"^pages\.tif: {MAX_PAGES + 1} pages: more than the {MAX_PAGES}"):
+        parse_bytes(tiff([blank] * (MAX_PAGES + 1)), "pages.tif")
