@@ -7,10 +7,11 @@ ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN python -m venv /opt/xxgk
 WORKDIR /src
 COPY requirements.lock pyproject.toml ./
-# The runtime dependencies first, at the lock's versions (no extras: no embedded PostgreSQL, no test
-# tools); this layer is rebuilt only when they change.
-RUN python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies'], sep='\n')" \
-        > /tmp/dependencies.txt \
+# The runtime dependencies first, at the lock's versions, with the OCR extra (scans; its models are in the
+# rapidocr-onnxruntime wheel) and without the others (no embedded PostgreSQL, no test tools); this layer is
+# rebuilt only when they change.
+RUN python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
+print(*p['dependencies'], *p['optional-dependencies']['ocr'], sep='\n')" > /tmp/dependencies.txt \
     && /opt/xxgk/bin/pip install -c requirements.lock -r /tmp/dependencies.txt
 COPY README.md LICENSE alembic.ini ./
 COPY core core
@@ -26,6 +27,10 @@ RUN /opt/xxgk/bin/pip install --no-deps -c requirements.lock . && /opt/xxgk/bin/
 
 # --- run ---------------------------------------------------------------------------------------------------
 FROM python:3.12-slim
+# LibreOffice reads .doc and .wps; OpenCV (OCR) needs libGL and GLib
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libreoffice-writer-nogui libgl1 libglib2.0-0 \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --create-home --uid 10001 --user-group xxgk
 COPY --from=build /opt/xxgk /opt/xxgk
 WORKDIR /app

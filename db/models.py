@@ -276,7 +276,8 @@ class ReviewLitigation(Base):
 
 
 class ValueProvenance(Base):
-    """A value that was not read directly from a cell: ``inferred`` through an identity, or ``missing``."""
+    """A value that was not read directly from a typed cell: ``inferred`` through an identity, ``missing``,
+    or ``ocr`` (recognised on a page image; ``ocr_box`` says where: ``{"page", "box", "score"}``)."""
 
     __tablename__ = "value_provenance"
 
@@ -288,10 +289,16 @@ class ValueProvenance(Base):
         doc="Dotted canonical path of the value, e.g. applications.new_received.total (数值路径)",
     )
     provenance: Mapped[str] = mapped_column(
-        String(16), doc="inferred (由勾稽关系推算) or missing (缺失)", info=one_of(("inferred", "missing"), required=True)
+        String(16), doc="inferred (由勾稽关系推算), missing (缺失) or ocr (图像文字识别)",
+        info=one_of(("inferred", "missing", "ocr"), required=True),
+    )
+    # JSON, like report.checks: written once with the report and read whole.
+    ocr_box: Mapped[dict | None] = mapped_column(
+        JSON, doc="For ocr: where the value was read, {page, box: [x0, y0, x1, y1] in the page image's pixels, "
+                  "score} (识别位置)",
     )
 
-    __table_args__ = (CheckConstraint("provenance IN ('inferred', 'missing')", name="provenance"),)
+    __table_args__ = (CheckConstraint("provenance IN ('inferred', 'missing', 'ocr')", name="provenance"),)
 
 
 class ParseIssue(Base):

@@ -65,9 +65,11 @@ async def fetch_reports(conn: asyncpg.Connection, ids: Sequence[int]) -> dict[in
     ):
         out[row["report_id"]].reviews[row["group"]] = {c: row[c] for c in REVIEW_RESULTS}
     for row in await conn.fetch(
-        "SELECT report_id, path, provenance FROM value_provenance WHERE report_id = ANY($1::int[])", ids
+        "SELECT report_id, path, provenance, ocr_box FROM value_provenance WHERE report_id = ANY($1::int[])", ids
     ):
         out[row["report_id"]].provenance[row["path"]] = row["provenance"]
+        if row["ocr_box"] is not None:
+            out[row["report_id"]].ocr_boxes[row["path"]] = orjson.loads(row["ocr_box"])
     for row in await conn.fetch(
         "SELECT report_id, code, severity, line, message FROM parse_issue WHERE report_id = ANY($1::int[]) ORDER BY id",
         ids,

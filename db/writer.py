@@ -258,7 +258,9 @@ async def _copy_reports(conn: asyncpg.Connection, batch: list[_Prepared], agency
         proactive += [(rid, cat, m, numeric(v)) for cat, ms in r.proactive.items() for m, v in ms.items()]
         applications += [(rid, row, *(cols.get(c) for c in cells)) for row, cols in r.applications.items()]
         reviews += [(rid, g, *(cols.get(c) for c in results)) for g, cols in r.reviews.items()]
-        provenance += [(rid, path, prov) for path, prov in r.provenance.items()]
+        boxes = r.ocr_boxes
+        provenance += [(rid, path, prov, orjson.dumps(boxes[path]).decode() if path in boxes else None)
+                       for path, prov in r.provenance.items()]
         issues += [(rid, *issue_values(i)) for i in r.issues]
     for copy, rows in ((lay.report, reports), (lay.proactive, proactive), (lay.applications, applications),
                        (lay.reviews, reviews), (lay.provenance, provenance), (lay.issues, issues)):

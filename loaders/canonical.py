@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 Value = int | Decimal | None
 Severity = Literal["error", "warning", "info"]
-Provenance = Literal["inferred", "missing"]
+Provenance = Literal["inferred", "missing", "ocr"]
 # Where a value was read: 1-based line of the document text as stored, and the value's start and end offsets
 # (0-based, end exclusive) in that line.
 Location = tuple[int, int, int]
@@ -197,9 +197,11 @@ class Report:
     """A report as the national format defines it, whatever layout it arrived in.
 
     ``provenance`` maps a dotted path (``applications.new_received.total``) to ``inferred`` (recovered
-    through a stated identity) or ``missing`` (absent or unreadable); values read directly from a cell
-    have no entry. ``locations`` maps the path of every value read from the text to where it stands
-    (:data:`Location`). ``overview`` keeps the §1 narrative for the narrative-vs-table checks.
+    through a stated identity), ``missing`` (absent or unreadable) or ``ocr`` (read from a cell of a page
+    image by OCR); values read directly from a typed cell have no entry. ``locations`` maps the path of
+    every value read from the text to where it stands (:data:`Location`); ``ocr_boxes`` says where on
+    which page an ``ocr`` value was read (``{"page", "box", "score"}``). ``overview`` keeps the §1
+    narrative for the narrative-vs-table checks.
 
     A part of the identity the text does not give is ``None`` (an excerpt without its title):
     ``agency_source`` says where the agency came from (``title``, ``publisher``, ``page_header``, or
@@ -222,6 +224,7 @@ class Report:
     issues: list[Issue] = field(default_factory=list)
     provenance: dict[str, Provenance] = field(default_factory=dict)
     locations: dict[str, Location] = field(default_factory=dict)
+    ocr_boxes: dict[str, dict[str, Any]] = field(default_factory=dict)
     overview: str = ""
 
     @classmethod
@@ -257,6 +260,7 @@ class Report:
             "issues": [i.to_json() for i in self.issues],
             "provenance": dict(sorted(self.provenance.items())),
             "locations": {path: list(where) for path, where in sorted(self.locations.items())},
+            "ocr_boxes": dict(sorted(self.ocr_boxes.items())),
         }
 
     @classmethod
@@ -290,6 +294,7 @@ class Report:
             issues=[Issue(**i) for i in data.get("issues", [])],
             provenance=dict(data.get("provenance", {})),
             locations={path: tuple(where) for path, where in data.get("locations", {}).items()},
+            ocr_boxes=dict(data.get("ocr_boxes", {})),
         )
 
 

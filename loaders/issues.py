@@ -60,6 +60,14 @@ class IssueCode(Enum):
     ROWS_STACKED = (
         "info", "Row labels and their values stood apart (labels first, values after); they were paired in order.", "行标签与数值分离，已按顺序对应",
     )
+    # Reading scans (OCR).
+    OCR_LOW_CONFIDENCE = (
+        "warning", "OCR could not read a number surely (or the cell is smudged): left unread, null, never guessed.", "图像识别无法确定该数字，记为空值",
+    )
+    PAGE_ROTATED = ("warning", "A scanned page was sideways or upside down; it was turned upright to be read.", "扫描页方向颠倒或横置，已转正后识别")
+    PAGE_SKEWED = ("info", "A scanned page was tilted; it was straightened before being read.", "扫描页倾斜，已校正后识别")
+    OCR_PAGE_EMPTY = ("info", "A scanned page holds no text.", "扫描页无文字")
+    OCR_IMAGE = ("info", "A picture inside a PDF page (a table pasted as an image) was read by OCR.", "PDF页面中的图片已经图像识别读取")
     # Placement (where the agency sits).
     REGION_UNKNOWN = ("warning", "No known place in the agency name, or a manifest region code is unknown.", "无法确定所属行政区划")
     REGION_AMBIGUOUS = ("warning", "The agency's place names several regions.", "所属行政区划有多种可能")

@@ -12,11 +12,19 @@ from typing import Any
 
 from core.errors import XxgkError
 from loaders.canonical import NotAReportError, Report
-from loaders.readers import UnreadableDocumentError, read_document
+from loaders.readers import NoTextError, UnreadableDocumentError, read_document
 
 
 class ParseFailure(XxgkError, ValueError):
-    """A document that yields no report; the message is one line for people."""
+    """A document that yields no report; the message is one line for people.
+
+    ``not_a_report`` says the document was read and is something else — a cover letter, a picture of a
+    seal, a blank scan — so a load skips it rather than counting it failed.
+    """
+
+    def __init__(self, message: str, *, not_a_report: bool = False) -> None:
+        super().__init__(message)
+        self.not_a_report = not_a_report
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,14 +44,19 @@ def parse_bytes(data: bytes, filename: str, overrides: Overrides | None = None) 
     A year or agency in ``overrides`` is given to the parser, so that the template follows the year given.
     """
     from loaders.parse import parse_text
+    from loaders.readers.ocr.provenance import mark_ocr
 
     overrides = overrides or Overrides()
     try:
         document = read_document(data, filename)
         report = parse_text(document.text, year=overrides.year, agency=overrides.agency)
-        return report, document.text, document.format
-    except (UnreadableDocumentError, NotAReportError) as exc:
+    except (NoTextError, NotAReportError) as exc:
+        raise ParseFailure(str(exc).splitlines()[0], not_a_report=True) from None
+    except UnreadableDocumentError as exc:
         raise ParseFailure(str(exc).splitlines()[0]) from None
+    report.issues.extend(document.issues)
+    mark_ocr(report, document)
+    return report, document.text, document.format
 
 
 def parse_path(path: Path) -> Report:

@@ -45,6 +45,7 @@ class LoadSummary:
     counts: Counter = field(default_factory=Counter)
     issues: Counter = field(default_factory=Counter)
     failures: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # documents that are not reports
 
     @property
     def failed(self) -> int:
@@ -268,7 +269,10 @@ async def _write(conn: asyncpg.Connection, prepared: list[Prepared], summary: Lo
                  progress: Progress | None, reparse: bool, batch: int) -> None:
     ready = [(p, p.incoming) for p in prepared if p.incoming is not None]
     for p in prepared:
-        if p.incoming is None:
+        if p.incoming is None and p.skipped:
+            summary.counts["skipped"] += 1
+            summary.skipped.append((p.path, p.reason or "not a report"))
+        elif p.incoming is None:
             await record_failure(conn, p.path, p.sha256, p.reason or "unknown failure")
             summary.counts["failed"] += 1
             summary.failures.append((p.path, p.reason or "unknown failure"))

@@ -26,6 +26,7 @@ class Prepared:
     incoming: Incoming | None = None
     reason: str | None = None
     issue_counts: dict[str, int] = field(default_factory=dict)
+    skipped: bool = False  # not a report: ``reason`` says what it is
 
 
 def prepare(path: str, overrides: Overrides | None = None, *, synthetic: bool = False) -> Prepared:
@@ -39,7 +40,7 @@ def prepare(path: str, overrides: Overrides | None = None, *, synthetic: bool = 
     try:
         report, text, fmt = parse_bytes(data, Path(path).name, overrides)
     except ParseFailure as exc:
-        return Prepared(path, sha, reason=str(exc))
+        return Prepared(path, sha, reason=str(exc), skipped=exc.not_a_report)
     report = apply_overrides(report, overrides)
     missing = [what for what, value in (("year", report.year), ("agency", report.agency_name)) if value is None]
     if missing:

@@ -205,13 +205,14 @@ def load(
     reparse: Annotated[bool, typer.Option("--reparse", help="Parse documents already stored again and replace "
                                                             "their reports, e.g. to apply --agency/--year to them.")] = False,
 ) -> None:
-    """Load report documents (.txt .md .html .docx .pdf) into the database.
+    """Load report documents (.txt .md .html .docx .pdf .doc .wps .xlsx .xls .png .jpg .tif) into the database.
 
     A document already loaded (same SHA-256) is `unchanged`, unless another parser version read it: then it
     is parsed again and `replaced`, as every stored document is with --reparse. A new document for the same
     agency and year `replaces` the old report. Each report is all-or-nothing; failures are recorded and the
-    batch goes on. Exit code 0 when everything loaded, 1 when any document failed, 2 for a usage error, 130
-    when interrupted (committed batches stay; the summary says what is stored).
+    batch goes on; documents that are not reports (a cover letter, a picture of a seal) are skipped and
+    counted apart. Exit code 0 when everything loaded or was skipped, 1 when any document failed, 2 for a
+    usage error, 130 when interrupted (committed batches stay; the summary says what is stored).
     """
     from loaders.pipeline import Overrides
     from services.ingest import LoadSummary, find_documents, read_manifest
@@ -263,6 +264,8 @@ _FAILURES_LISTED_ALONE = 10  # more failures than this are also counted by reaso
 
 def _print_load_summary(summary: LoadSummary, elapsed: float) -> None:
     c = summary.counts
+    for path, reason in summary.skipped:
+        typer.echo(f"skipped: {path}: {reason}", err=True)
     for path, reason in summary.failures:
         typer.echo(f"failed: {path}: {reason}", err=True)
     if len(summary.failures) > _FAILURES_LISTED_ALONE:
@@ -273,7 +276,7 @@ def _print_load_summary(summary: LoadSummary, elapsed: float) -> None:
     done = sum(c.values())
     rate = f", {done / elapsed:,.0f} documents/s" if done and elapsed >= 1 else ""
     typer.echo(f"loaded {c['loaded']}, unchanged {c['unchanged']}, replaced {c['replaced']}, failed {c['failed']}"
-               f"; parse issues: {issues}; {elapsed:.1f} s{rate}")
+               f", skipped {c['skipped']} (not reports); parse issues: {issues}; {elapsed:.1f} s{rate}")
 
 
 # --- demo / check ------------------------------------------------------------------------------------------

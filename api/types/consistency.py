@@ -85,7 +85,7 @@ class ParseIssue:
 @strawberry.type(description="A value not read directly from a cell: inferred through an identity, or missing.")
 class ValueProvenance:
     path: str = strawberry.field(description="Dotted canonical path, e.g. applications.new_received.total.")
-    provenance: str = strawberry.field(description="inferred or missing.")
+    provenance: str = strawberry.field(description="inferred, missing, or ocr (recognised on a page image).")
 
 
 @strawberry.type(description="Data quality of an agency's reports, summed over its years.")

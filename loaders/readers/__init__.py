@@ -9,13 +9,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import PurePath
 
-from loaders.readers.document import Document, DocumentFormat, UnreadableDocumentError
+from loaders.readers.document import (
+    Document,
+    DocumentFormat,
+    NoTextError,
+    OcrBox,
+    OcrSpan,
+    UnreadableDocumentError,
+)
 from loaders.readers.docx import read_docx
 from loaders.readers.html import read_html
+from loaders.readers.image import read_image
+from loaders.readers.office import read_doc, read_wps
 from loaders.readers.pdf import read_pdf
+from loaders.readers.spreadsheet import read_xls, read_xlsx
 from loaders.readers.text import read_text
 
-__all__ = ["SUFFIXES", "Document", "UnreadableDocumentError", "read_document"]
+__all__ = ["SUFFIXES", "Document", "NoTextError", "OcrBox", "OcrSpan", "UnreadableDocumentError", "read_document"]
 
 _READERS: dict[str, tuple[DocumentFormat, Callable[[bytes], Document]]] = {
     ".txt": ("txt", lambda data: read_text(data, "txt")),
@@ -26,6 +36,15 @@ _READERS: dict[str, tuple[DocumentFormat, Callable[[bytes], Document]]] = {
     ".xhtml": ("html", read_html),
     ".docx": ("docx", read_docx),
     ".pdf": ("pdf", read_pdf),
+    ".doc": ("doc", read_doc),
+    ".wps": ("wps", read_wps),
+    ".xlsx": ("xlsx", read_xlsx),
+    ".xls": ("xls", read_xls),
+    ".png": ("image", read_image),
+    ".jpg": ("image", read_image),
+    ".jpeg": ("image", read_image),
+    ".tif": ("image", read_image),
+    ".tiff": ("image", read_image),
 }
 SUFFIXES: tuple[str, ...] = tuple(_READERS)
 
@@ -47,7 +66,7 @@ def read_document(data: bytes, filename: str) -> Document:
         document = reader(data)
     except UnreadableDocumentError as exc:
         # library messages (pdfminer, zipfile) may span lines; the promise is one line
-        raise UnreadableDocumentError(f"{filename}: {' '.join(str(exc).split())}") from exc
+        raise type(exc)(f"{filename}: {' '.join(str(exc).split())}") from exc
     if not document.text.strip():
-        raise UnreadableDocumentError(f"{filename}: {fmt} document holds no text")
+        raise NoTextError(f"{filename}: not a report: the {fmt} document holds no text")
     return document

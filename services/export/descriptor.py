@@ -36,7 +36,7 @@ def datapackage(flt: ExportFilter = ALL_REPORTS, *, created: datetime | None = N
         "description": "Figures of the annual reports Chinese agencies publish under Article 50 of the "
                        "Regulations on the Disclosure of Government Information, read into the national format's "
                        f"tables by xxgk. Selection: {scope}. Empty cells are missing values, never zero; "
-                       "value_provenance marks values inferred through an identity or missing.",
+                       "value_provenance marks values inferred through an identity, missing, or read by OCR.",
         "licenses": [LICENSE],
         "sources": [{
             "title": "Agencies' annual reports on government information disclosure (public government "

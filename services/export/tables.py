@@ -38,8 +38,8 @@ _ABOUT: dict[str, tuple[str, str]] = {
     ),
     "value_provenance": (
         "Value provenance (数值来源)",
-        "Values not read directly from a cell: inferred through a stated identity, or missing. A value without a "
-        "row here was read from its cell.",
+        "Values not read directly from a typed cell: inferred through a stated identity, missing, or recognised "
+        "by OCR on a page image (with the page and box). A value without a row here was read from its cell.",
     ),
     "consistency_results": (
         "Consistency checks (一致性检查结果)",

@@ -139,3 +139,28 @@ def test_synthetic_agencies_never_merge_with_real_ones(db_url):
     assert [r.status for r in store(db_url, [real, fake])] == ["loaded", "loaded"]
     rows = fetch(db_url, "SELECT synthetic FROM agency ORDER BY synthetic")
     assert [r[0] for r in rows] == [False, True]
+
+
+def test_a_value_read_by_ocr_keeps_its_provenance_and_box(db_url):
+    from db.reading import fetch_reports
+
+    report = _report("青花镇")
+    box = {"page": 2, "box": [712, 160, 806, 186], "score": 0.97}
+    report.provenance["applications.new_received.total"] = "ocr"
+    report.ocr_boxes["applications.new_received.total"] = box
+    [res] = store(db_url, [(report, _source("ocr"))])
+    rows = fetch(db_url, "SELECT path, provenance, ocr_box FROM value_provenance WHERE report_id = $1 ORDER BY path",
+                 res.report_id)
+    assert [(r["path"], r["provenance"]) for r in rows] == [
+        ("applications.new_received.total", "ocr"), ("reviews.review.total", "missing")]
+
+    async def read_back():
+        conn = await asyncpg.connect(dsn(db_url))
+        try:
+            return await fetch_reports(conn, [res.report_id])
+        finally:
+            await conn.close()
+
+    [stored] = asyncio.run(read_back()).values()
+    assert stored.provenance["applications.new_received.total"] == "ocr"
+    assert stored.ocr_boxes == {"applications.new_received.total": box}

@@ -53,7 +53,8 @@ def test_make_run_installs_what_running_needs_and_make_test_the_dev_extras():
         return found.group(1) + found.group(2)
 
     assert "install" in recipe("run").split("\n")[0] and "install-dev" not in recipe("run")
-    assert "-c $(LOCK) -e '.[embedded]'" in recipe("$(RUN_STAMP)")
-    assert "-c $(LOCK) -e '.[dev]'" in recipe("$(DEV_STAMP)")
+    # both with the OCR extra: `make run` reads scans, `make test` tests reading them
+    assert "-c $(LOCK) -e '.[embedded,ocr]'" in recipe("$(RUN_STAMP)")
+    assert "-c $(LOCK) -e '.[dev,ocr]'" in recipe("$(DEV_STAMP)")
     assert "lint" in recipe("test").split("\n")[0] and "install-dev" in recipe("lint").split("\n")[0]
     assert "uv pip compile" in recipe("lock")

@@ -22,7 +22,8 @@ def names(root: Path, paths) -> list[str]:
 
 
 def test_a_folder_gives_its_supported_files_by_name_then_each_sub_folder(tmp_path):
-    touch(tmp_path, "b.txt", "a.MD", "notes.jpg", "sub/z.html", "sub/deeper/y.docx", "sub/m.pdf", "other/c.htm")
+    touch(tmp_path, "b.txt", "a.MD", "notes.rtf", "sub/z.html", "sub/deeper/y.docx", "sub/m.pdf", "other/c.htm",
+          "scans/p1.TIF", "scans/old.doc", "scans/t.xlsx")
     os.symlink(tmp_path / "a.MD", tmp_path / "link.txt")  # a link to a file is that file
     os.symlink(tmp_path / "gone.txt", tmp_path / "broken.txt")  # a link to nothing is not a document
     os.symlink(tmp_path / "sub", tmp_path / "again")  # a linked folder is not walked twice
@@ -30,14 +31,15 @@ def test_a_folder_gives_its_supported_files_by_name_then_each_sub_folder(tmp_pat
     documents = find_documents([str(tmp_path)])
 
     assert names(tmp_path, documents) == [
-        "a.MD", "b.txt", "link.txt", "other/c.htm", "sub/m.pdf", "sub/z.html", "sub/deeper/y.docx"]
-    assert documents.count() == 7
+        "a.MD", "b.txt", "link.txt", "other/c.htm", "scans/old.doc", "scans/p1.TIF", "scans/t.xlsx", "sub/m.pdf",
+        "sub/z.html", "sub/deeper/y.docx"]
+    assert documents.count() == 10
 
 
 def test_a_file_named_twice_is_taken_once_and_a_named_file_of_any_suffix_is_taken(tmp_path):
-    touch(tmp_path, "a.txt", "b.txt", "report.doc")
-    documents = find_documents([str(tmp_path), str(tmp_path / "b.txt"), str(tmp_path / "report.doc")])
-    assert names(tmp_path, documents) == ["a.txt", "b.txt", "report.doc"]  # .doc fails later, with its reason
+    touch(tmp_path, "a.txt", "b.txt", "report.rtf")
+    documents = find_documents([str(tmp_path), str(tmp_path / "b.txt"), str(tmp_path / "report.rtf")])
+    assert names(tmp_path, documents) == ["a.txt", "b.txt", "report.rtf"]  # .rtf fails later, with its reason
 
 
 def test_a_glob_gives_its_files_in_name_order(tmp_path):

@@ -142,10 +142,14 @@ def test_bad_documents_fail_with_reasons_and_the_rest_load(db_url, tmp_path):
     (tmp_path / "latin1.txt").write_bytes("Jahresbericht über Öffentlichkeit".encode("latin-1") * 10)
     done = xxgk("load", str(tmp_path), url=db_url)
     assert done.returncode == 1
-    assert "loaded 2, unchanged 0, replaced 0, failed 6" in done.stdout
+    assert "loaded 2, unchanged 0, replaced 0, failed 3, skipped 3 (not reports)" in done.stdout
     assert "Traceback" not in done.stderr
+    # a letter, a German text and a report cut before its tables hold no report: skipped and said so,
+    # apart from the failures
+    for name in ("letter.txt", "latin1.txt", "truncated.txt"):
+        assert f"skipped: {tmp_path / name}: not a disclosure annual report" in done.stderr
     failed = {Path(r["path"]).name: r["reason"] for r in sql(db_url, "SELECT path, reason FROM load_failure")}
-    assert set(failed) == {"empty.txt", "junk.txt", "corrupt.docx", "letter.txt", "truncated.txt", "latin1.txt"}
+    assert set(failed) == {"empty.txt", "junk.txt", "corrupt.docx"}
     assert "empty" in failed["empty.txt"]
     assert all(reason and "\n" not in reason for reason in failed.values())
     for name in failed:
@@ -153,15 +157,37 @@ def test_bad_documents_fail_with_reasons_and_the_rest_load(db_url, tmp_path):
     assert sql(db_url, "SELECT count(*) FROM report")[0][0] == 2
 
 
+def test_a_folder_of_attachments_loads_the_report_and_skips_what_is_not_one(db_url, tmp_path):
+    pytest.importorskip("rapidocr_onnxruntime", reason="the OCR extra is not installed")
+    import docx
+    from PIL import Image, ImageDraw
+
+    shutil.copy(SEEDS[0], tmp_path / "report.txt")
+    letter = docx.Document()
+    letter.add_paragraph("关于报送2021年政府信息公开工作年度报告的函")
+    letter.add_paragraph("市政府办公室：现将我镇2021年政府信息公开工作年度报告报送你们，请审阅。")
+    letter.save(tmp_path / "cover-letter.docx")
+    seal = Image.new("RGB", (500, 500), "white")
+    ImageDraw.Draw(seal).ellipse((50, 50, 450, 450), outline=(220, 40, 40), width=14)
+    seal.save(tmp_path / "seal.png")
+
+    done = xxgk("load", str(tmp_path), url=db_url)
+    assert done.returncode == 0, done.stderr  # nothing failed: skipped documents do not change the exit code
+    assert "loaded 1, unchanged 0, replaced 0, failed 0, skipped 2 (not reports)" in done.stdout
+    assert f"skipped: {tmp_path / 'cover-letter.docx'}: not a disclosure annual report" in done.stderr
+    assert f"skipped: {tmp_path / 'seal.png'}: seal.png: not a report: the image document holds no text" in done.stderr
+    assert sql(db_url, "SELECT count(*) FROM load_failure")[0][0] == 0
+
+
 def test_many_failures_are_also_counted_by_reason(db_url, tmp_path):
     for i in range(12):
         (tmp_path / f"empty{i:02d}.txt").write_bytes(b"")
-    (tmp_path / "letter.txt").write_text("尊敬的用户：您好。", encoding="utf-8")
+    (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 this is not a zip archive")
     done = xxgk("load", str(tmp_path), url=db_url)
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 14 and all(line.startswith("failed: ") for line in lines[:13])  # each one, then the count
-    assert lines[-1].startswith("failed by reason: 12 × empty file; 1 × not a disclosure annual report"), lines[-1]
+    assert lines[-1].startswith("failed by reason: 12 × empty file; 1 × not a readable DOCX file"), lines[-1]
 
 
 def test_a_new_version_of_a_report_replaces_the_old_one(db_url, tmp_path):

@@ -22,8 +22,8 @@ def _unreadable(data: bytes, filename: str) -> str:
 
 
 def test_unknown_extension_names_it_and_the_known_ones():
-    message = _unreadable(b"PK\x03\x04", "report.xls")
-    assert "'.xls'" in message and ".docx" in message and ".pdf" in message
+    message = _unreadable(b"PK\x03\x04", "report.pages")
+    assert "'.pages'" in message and ".docx" in message and ".pdf" in message
     assert "no extension" in _unreadable(b"abc", "README")
 
 
@@ -53,3 +53,24 @@ def test_extension_is_case_insensitive_and_document_is_frozen():
     with pytest.raises(AttributeError):
         document.text = ""  # type: ignore[misc]
     assert isinstance(document, Document)
+
+
+def test_without_the_ocr_extra_text_formats_still_read_and_an_image_names_the_extra():
+    import subprocess
+    import sys
+
+    code = """
+import sys
+for name in ("numpy", "cv2", "rapidocr_onnxruntime", "onnxruntime"):
+    sys.modules[name] = None  # as if the OCR extra were not installed
+sys.path.insert(0, "tests/loaders/readers")
+from loaders.readers import UnreadableDocumentError, read_document
+from seed000_documents import docx_bytes, pdf_bytes
+print(read_document(pdf_bytes(), "a.pdf").format, read_document(docx_bytes(), "a.docx").format)
+try:
+    read_document(b"\\x89PNG\\r\\n\\x1a\\n" + b"0" * 100, "page.png")
+except UnreadableDocumentError as exc:
+    print(exc)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == ["pdf docx", "page.png: reading a scan needs the OCR extra: pip install 'xxgk[ocr]'"]
