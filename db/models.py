@@ -205,6 +205,11 @@ class Report(Base):
     # JSON rather than JSONB: written once, read whole, and parsing JSONB would double the write cost.
     checks: Mapped[list] = mapped_column(JSON, default=list, server_default="[]", info=NOT_EXPORTED)
     cross_checks: Mapped[list] = mapped_column(JSON, default=list, server_default="[]", info=NOT_EXPORTED)
+    # Where each value read from the text was read: dotted path → [line, start, end] (1-based line of
+    # raw_text, 0-based span in it, end exclusive), from Report.locations. Values not read from the text
+    # have no entry. Out of the CSV tables (a map per report); reports.jsonl carries it with the report.
+    locations: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}", deferred=True,
+                                            info=NOT_EXPORTED)
 
     agency: Mapped[Agency] = relationship(back_populates="reports", lazy="raise")
 
