@@ -337,7 +337,10 @@
     const params = new URLSearchParams();
     for (const key of [...FILTER_KEYS, ...VIEW_KEYS]) if (state[key]) params.set(key, state[key]);
     const hash = params.toString();
-    if (hash !== location.hash.slice(1)) location.hash = hash;
+    if (hash !== location.hash.slice(1)) {
+      document.body.dataset.ready = ""; // until the page has caught up with the new state
+      location.hash = hash;
+    }
   }
 
   /** The ReportFilter of a state (null when nothing is selected); ``without`` leaves some keys out (facets). */
@@ -601,6 +604,7 @@
   /** An HTML legend (wraps on a phone, works from the keyboard) whose buttons show and hide series. */
   function toggleLegend(name, items) {
     const box = $(`#legend-${name}`);
+    box.dataset.toggles = "";
     box.innerHTML = items.map(([seriesName, zh, english, color]) =>
       `<button type="button" aria-pressed="true" data-series="${esc(seriesName)}"><span class="swatch" style="background:${color}"></span>${esc(zh)} ${en(english)}</button>`).join("");
     box.onclick = (ev) => {
