@@ -692,7 +692,7 @@ def test_a_cell_shows_the_lines_it_was_read_from(any_page, server):
     page.wait_for_selector("#source[open] [data-provenance='inferred']")
     assert "Inferred through an identity" in page.inner_text("#source")
     assert page.locator("#source li.here").count() == 0
-    _shot(page, f"dashboard-source-{page.size_name}")
+    _shot(page, f"dashboard-source-{page.size_name}", full_page=False)
     page.click("#source-close")
 
 
@@ -840,7 +840,7 @@ def test_first_view_transfers_under_500_kb(browser, server):
         context = _context(browser, size)
         page = context.new_page()
         finished: list[Any] = []
-        page.on("requestfinished", lambda request: finished.append(request))
+        page.on("requestfinished", lambda request, into=finished: into.append(request))
         try:
             _open(page, server)
             page.wait_for_load_state("networkidle")
