@@ -789,7 +789,7 @@ def test_phone_first_screen_charts_legends_tooltips_and_sticky_column(browser, s
         assert box["x"] >= 0 and box["x"] + box["width"] <= width[1]
         _shot(page, "dashboard-phone-tooltip", full_page=False)
         # The agency table scrolls sideways under a sticky first column, with a hint.
-        page.goto(f"{server.url}/#")
+        page.goto(f"{server.url}/")  # a new document, not a change of hash
         _ready(page)
         assert page.is_visible("#agencies .scroll-hint")
         scroller = page.locator("#agencies .scroll")
