@@ -591,9 +591,10 @@
     return charts[name];
   }
 
-  function base(extra) {
+  /** Options every chart shares; ``description`` is what a screen reader hears (ECharts' aria option). */
+  function base(description, extra) {
     return {
-      aria: { enabled: true },
+      aria: { enabled: true, label: { description } },
       animationDuration: 300,
       tooltip: { confine: true, valueFormatter: (v) => fmt(v) },
       legend: { show: false },
@@ -640,7 +641,10 @@
       name: "报告数 Reports", id: "reports", type: "line", yAxisIndex: 1, itemStyle: { color: "#57606a" },
       lineStyle: { type: "dashed" }, symbolSize: 6, data: byYear.map((g) => g.reports),
     });
-    chart("outcomes").setOption(base({
+    const totals = byYear.map((g) => [g.year, rowTotal(g.applications.rows, "outcome_total"), g.reports]);
+    const described = `§3 办理结果（按年度）${perReport ? "，每份报告平均" : ""}：${totals.map(([y, n, r]) =>
+      `${y} 年办结 ${fmt(perReport && r ? Math.round((n / r) * 10) / 10 : n)} 件（${fmt(r)} 份报告）`).join("；")}。`;
+    chart("outcomes").setOption(base(described, {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true, valueFormatter: (v) => fmt(v) },
       grid: { left: 4, right: 4, top: 28, bottom: 4, containLabel: true },
       xAxis: { type: "category", data: years, axisLabel: { hideOverlap: true } },
@@ -661,7 +665,10 @@
   function drawRates(byYear) {
     const years = byYear.map((g) => String(g.year));
     const rate = (g, match) => ratio(rowsTotal(g.applications.rows, match), rowTotal(g.applications.rows, "outcome_total"));
-    chart("rates").setOption(base({
+    const last = byYear[byYear.length - 1];
+    const described = last ? `办理结果占比，${byYear[0].year}–${last.year} 年；${last.year} 年：${RATES.map(([, zh, , match]) =>
+      `${zh} ${pct(rate(last, match))}`).join("，")}。` : "没有符合条件的报告。";
+    chart("rates").setOption(base(described, {
       tooltip: { trigger: "axis", confine: true, valueFormatter: (v) => pct(v) },
       grid: { left: 4, right: 12, top: 16, bottom: 4, containLabel: true },
       xAxis: { type: "category", data: years, axisLabel: { hideOverlap: true } },
@@ -692,7 +699,8 @@
       .map((g) => ({ name: g[field] ? g[field].name : "未定位 unplaced", code: g[field] ? g[field].code : "", value: get(g), reports: g.reports }))
       .sort((a, b) => (b.value ?? -1) - (a.value ?? -1));
     const shown = items.slice(0, narrow() ? 12 : 15).reverse();
-    chart("regions").setOption(base({
+    const described = `按地区排序（${zh}）：${items.slice(0, 5).map((i) => `${i.name} ${show(i.value)}`).join("，")}${items.length > 5 ? `，等 ${items.length} 个地区` : ""}。`;
+    chart("regions").setOption(base(described, {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true, valueFormatter: (v) => show(v) },
       grid: { left: 4, right: 48, top: 8, bottom: 4, containLabel: true },
       xAxis: { type: "value", axisLabel: { hideOverlap: true, formatter: (v) => show(v) } },
@@ -711,7 +719,8 @@
       kind: g.kind, name: `${kindLabel(g.kind)[0]} ${kindLabel(g.kind)[1]}`, reports: g.reports,
       value: g.applications.row ? g.applications.row.total : null, color: KIND_COLORS[n % KIND_COLORS.length],
     }));
-    chart("kinds").setOption(base({
+    const described = `按机关类型的收到申请：${items.map((i) => `${kindLabel(i.kind)[0]} ${fmt(i.value)}`).join("，")}。`;
+    chart("kinds").setOption(base(described, {
       tooltip: { trigger: "item", confine: true, valueFormatter: (v) => fmt(v) },
       series: [{
         type: "pie", radius: ["38%", "70%"], name: "收到申请 Applications received", label: { show: !narrow(), formatter: (p) => `${p.name.split(" ")[0]} ${fmt(p.value)}` },
@@ -871,6 +880,7 @@
     $("#agency-count").textContent = `${fmt(ranks.length)} / ${fmt(page.totalCount)} 个机关 · agencies`;
     for (const r of ranks) agencyNames.set(String(r.agency.id), r.agency.name);
     renderRanking(by, ascending);
+    renderChips(); // an agency filter's chip can now name it
   }
 
   function renderRanking(by, ascending) {
@@ -961,7 +971,9 @@
       series.push({ name: `${side.toUpperCase()} 公开率`, type: "line", yAxisIndex: 1, itemStyle: { color: colors[side] },
         lineStyle: { type: "dashed" }, data: years.map((y) => rate(at(data[side], y))) });
     }
-    chart("compare").setOption(base({
+    const described = `对比 A ${names.a} 与 B ${names.b}，${years[0]}–${years[years.length - 1]} 年：${years.map((y) =>
+      `${y} 年每份报告申请 A ${fmt(round(per(at(data.a, y))))}、B ${fmt(round(per(at(data.b, y))))}`).join("；")}。`;
+    chart("compare").setOption(base(described, {
       tooltip: { trigger: "axis", confine: true },
       grid: { left: 4, right: 4, top: 28, bottom: 4, containLabel: true },
       xAxis: { type: "category", data: years.map(String), axisLabel: { hideOverlap: true } },

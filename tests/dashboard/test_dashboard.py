@@ -330,6 +330,16 @@ def test_headline_figures_equal_the_api(page, server):
     label = page.evaluate("""() => echarts.getInstanceByDom(document.getElementById('chart-regions'))
                                .getOption().series[0].label.formatter({value: 127867})""")
     assert label == "127,867"
+    # Each chart has an accessible name and a description of its data (ECharts' aria option).
+    for chart in ("outcomes", "rates", "regions", "kinds"):
+        assert page.get_attribute(f"#chart-{chart}", "role") == "img"
+    described = {chart: page.get_attribute(f"#chart-{chart}", "aria-label") for chart in ("outcomes", "regions")}
+    top = server.data('{ summary(groupBy: [PROVINCE]) { province { name } applications { row(key: "new_received") '
+                      '{ total } } } }')["summary"]
+    first = max(top, key=lambda g: g["applications"]["row"]["total"] or 0)
+    name = first["province"]["name"] if first["province"] else "未定位 unplaced"
+    assert f"{name} {first['applications']['row']['total']:,}" in described["regions"]
+    assert "2019 年办结" in described["outcomes"] and "NaN" not in described["outcomes"]
     # The query panel shows the operation the page sent.
     page.click("#query-panel > summary")
     assert "query Overview(" in page.text_content("#query-list")
@@ -527,7 +537,30 @@ def test_failed_card_shows_the_failing_reports_grouped_by_check(any_page, server
 # ---- Comparisons ---------------------------------------------------------------------------------------------
 
 
-def test_two_regions_side_by_side(page, server):
+def test_two_agencies_or_two_regions_side_by_side(page, server):
+    # Two agencies with reports over several years, picked by name.
+    top = [n["agency"] for n in _ranking(server, "REPORTS")[:2]]
+    _open(page, server)
+    for side, agency in zip(("a", "b"), top, strict=True):
+        page.fill(f"#pick-{side}", agency["name"])
+        page.click(f"#pick-{side}-results button[data-agency='{agency['id']}']")
+        page.wait_for_function("(side) => new URLSearchParams(location.hash.slice(1)).get(side)", arg=side)
+    page.wait_for_selector("#panel-compare:not([hidden])")
+    _ready(page)
+    assert top[0]["name"] in page.inner_text("#picked-a") and top[1]["name"] in page.inner_text("#picked-b")
+    ids = {side: int(_hash(page)[side][1:]) for side in ("a", "b")}
+    assert ids == {"a": top[0]["id"], "b": top[1]["id"]}
+    with page.expect_download() as info:
+        page.click("#panel-compare [data-csv='compare']")
+    rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8-sig"))))
+    for side in ("a", "b"):
+        data = server.data('query($f: ReportFilter) { summary(filter: $f, groupBy: [YEAR]) { year reports '
+                           'applications { row(key: "new_received") { total } } } }', {"f": {"agencyId": ids[side]}})
+        expected = {g["year"]: g["applications"]["row"]["total"] / g["reports"] for g in data["summary"]}
+        shown = {int(r["year"]): float(r[f"{side}_per_report"]) for r in rows if r[f"{side}_per_report"]}
+        assert shown == pytest.approx(expected)
+
+    # Two regions, from the URL.
     _open(page, server, "a=r510000&b=r500000")
     page.wait_for_selector("#panel-compare:not([hidden])")
     assert "四川省" in page.inner_text("#picked-a") and "重庆市" in page.inner_text("#picked-b")
