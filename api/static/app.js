@@ -723,7 +723,7 @@
     chart("kinds").setOption(base(described, {
       tooltip: { trigger: "item", confine: true, valueFormatter: (v) => fmt(v) },
       series: [{
-        type: "pie", radius: ["38%", "70%"], name: "收到申请 Applications received", label: { show: !narrow(), formatter: (p) => `${p.name.split(" ")[0]} ${fmt(p.value)}` },
+        type: "pie", radius: ["38%", "70%"], stillShowZeroSum: false, name: "收到申请 Applications received", label: { show: !narrow(), formatter: (p) => `${p.name.split(" ")[0]} ${fmt(p.value)}` },
         data: items.map((i) => ({ name: i.name, value: i.value, kind: i.kind, itemStyle: { color: i.color } })),
       }],
     }), { notMerge: true });
