@@ -1,30 +1,27 @@
 """valueSource and sourceLines: a value's provenance, its line and span in the stored text, and lines of that text.
 
-The report's locations are written here by hand in the parser's shape (dotted path → [line, start, end]) and
-stored through the real writer, so what is tested is the storage and the API, whatever the parser records.
+Most tests store a report whose locations are written here by hand in the parser's shape (dotted path →
+[line, start, end]) through the real writer, so they test the storage and the API whatever the parser
+records; the last loads the samples with ``xxgk load`` and reads the parser's own locations back.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
+import unicodedata
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from conftest import open_api
 
 from db.writer import Source, store_reports
-from loaders.canonical import Report
 from loaders.parse import parse_text
+from xxgk.ingest import load
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "003_f873e43823df0c69.txt"  # 红椿镇 2021
-
-
-@dataclasses.dataclass(slots=True)
-class _Located(Report):
-    """A parsed report with value locations, as the parser records them."""
-
-    locations: dict[str, list[int]] = dataclasses.field(default_factory=dict)
 
 
 def _locate(lines: list[str], label: str, value: str) -> list[int]:
@@ -46,8 +43,7 @@ async def located(db_url: str):
         "proactive.licensing.decisions": _locate(lines, "行政许可", "40"),
         "proactive.penalties.decisions": _locate(lines, "行政处罚", "7"),
     }
-    fields = {f.name: getattr(parsed, f.name) for f in dataclasses.fields(Report)}
-    report = _Located(**{**fields, "locations": locations})
+    report = dataclasses.replace(parsed, locations=locations)
     report.provenance = {**report.provenance, "applications.granted.total": "inferred",
                          "reviews.review.upheld": "missing"}
     source = Source("https://www.example.gov.cn/xxgk/2021.html", "txt", hashlib.sha256(text.encode()).hexdigest(),
@@ -118,12 +114,45 @@ async def test_bad_arguments_are_one_line_errors(located, query, message):
 async def test_a_report_stored_without_locations_has_an_empty_map(db_url):
     text = FIXTURE.read_text(encoding="utf-8")
     source = Source("fixture:plain", "txt", hashlib.sha256(text.encode()).hexdigest(), False, text, "test")
-    [result] = await store_reports(db_url, [(parse_text(text), source)])
+    [result] = await store_reports(db_url, [(dataclasses.replace(parse_text(text), locations={}), source)])
     api, client = await open_api(db_url)
     try:
         data = await api.data(_SOURCE, {"id": result.report_id, "path": "proactive.licensing.decisions", "context": 0})
         assert data["report"]["valueSource"] == {"path": "proactive.licensing.decisions", "provenance": "stated",
                                                  "location": None, "lines": []}
+    finally:
+        await client.aclose()
+        await api.app.state.xxgk.dispose()
+
+
+async def test_loaded_samples_point_at_the_printed_values(db_url):
+    """End to end: ``xxgk load`` of the samples, then every located value of each read back through the API."""
+    paths = sorted(FIXTURE.parent.glob("*.txt"))
+    await load(db_url, paths, jobs=1)
+    api, client = await open_api(db_url)
+    try:
+        data = await api.data("{ reports(first: 100) { edges { node { id source { uri } } } } }")
+        ids = {Path(e["node"]["source"]["uri"]).name: e["node"]["id"] for e in data["reports"]["edges"]}
+        checked = 0
+        for path in paths:
+            text = path.read_text(encoding="utf-8")
+            parsed = parse_text(text)
+            lines = text.split("\n")
+            assert parsed.locations, path.name
+            # Every fifth located value of each report: rows, columns and all three sections come round.
+            for dotted, (line, start, end) in sorted(parsed.locations.items())[::5]:
+                section, key, field = dotted.split(".")
+                value = getattr(parsed, section)[key][field]
+                got = await api.data(_SOURCE, {"id": ids[path.name], "path": dotted, "context": 0})
+                source = got["report"]["valueSource"]
+                assert source["location"] == {"line": line, "start": start, "end": end}, dotted
+                [shown] = source["lines"]
+                assert shown == {"number": line, "text": lines[line - 1].removesuffix("\r")}
+                # The span is the number as printed: full-width digits, separators and all.
+                printed = unicodedata.normalize("NFKC", shown["text"][start:end])
+                assert Decimal(re.sub(r"[^\d.\-]", "", printed)) == Decimal(value), (path.name, dotted, printed)
+                checked += 1
+        assert checked > 60
     finally:
         await client.aclose()
         await api.app.state.xxgk.dispose()
