@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from api.app import create_app  # noqa: E402
+from core.settings import Settings  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
-from xxgk.settings import Settings  # noqa: E402
 
 # bench/api.py, by path: its module name would shadow the ``api`` package.
 _spec = importlib.util.spec_from_file_location("bench_api", ROOT / "bench" / "api.py")

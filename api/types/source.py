@@ -12,24 +12,30 @@ import json
 from typing import Any
 
 import strawberry
-from sqlalchemy import text
+from sqlalchemy import ARRAY, Select, Text, func, select, type_coerce
+from sqlalchemy.sql.elements import Grouping
 
 from api.dataloaders import Sessions, fetch
 from api.errors import UserError
+from db import models
 from loaders.canonical import APPLICANT_COLUMNS, APPLICATION_ROWS, PROACTIVE_METRICS, REVIEW_GROUPS, REVIEW_RESULTS
 
 MAX_LINES = 200
 MAX_CONTEXT = 20
 
-_LINES = text(
-    "SELECT (string_to_array(raw_text, E'\\n'))[CAST(:first_line AS int) : CAST(:last_line AS int)] AS lines "
-    "FROM report WHERE id = :id"
-)
-_VALUE = text(
-    "SELECT locations -> CAST(:path AS text) AS location, "
-    "(SELECT provenance FROM value_provenance p WHERE p.report_id = r.id AND p.path = :path) AS provenance "
-    "FROM report r WHERE r.id = :id"
-)
+def _lines(report_id: int, first: int, last: int) -> Select[Any]:
+    """Lines ``first``..``last`` of the stored text, split and sliced in PostgreSQL (a text[] of them)."""
+    r = models.Report
+    # Parenthesised: PostgreSQL subscripts a function call only inside brackets.
+    lines = Grouping(type_coerce(func.string_to_array(r.raw_text, "\n"), ARRAY(Text)))[first:last]
+    return select(lines.label("lines")).where(r.id == report_id)
+
+
+def _value(report_id: int, path: str) -> Select[Any]:
+    """The location of one value (its entry in ``report.locations``) and its provenance, if it has one."""
+    r, p = models.Report, models.ValueProvenance
+    provenance = select(p.provenance).where(p.report_id == r.id, p.path == path).scalar_subquery()
+    return select(r.locations[path].label("location"), provenance.label("provenance")).where(r.id == report_id)
 
 
 @strawberry.type(description="One line of the document text as stored (1-based number).")
@@ -73,7 +79,7 @@ async def read_lines(sessions: Sessions, report_id: int, first: int, last: int) 
         raise UserError(f"lines {first}..{last}: firstLine must be at least 1 and lastLine at least firstLine")
     if last - first + 1 > MAX_LINES:
         raise UserError(f"at most {MAX_LINES} lines at a time, not {last - first + 1}")
-    rows = await fetch(sessions, _LINES.bindparams(id=report_id, first_line=first, last_line=last))
+    rows = await fetch(sessions, _lines(report_id, first, last))
     lines = rows[0].lines if rows and rows[0].lines else []
     # A document stored with Windows line ends keeps its \r: it is no part of the line.
     return [SourceLine(number=first + n, text=line.removesuffix("\r")) for n, line in enumerate(lines)]
@@ -86,7 +92,7 @@ async def find_value_source(sessions: Sessions, report_id: int, template: str, p
                         "applications.new_received.total, proactive.fees.amount_10k_yuan or reviews.review.upheld")
     if not 0 <= context <= MAX_CONTEXT:
         raise UserError(f"context must be between 0 and {MAX_CONTEXT}, got {context}")
-    [row] = await fetch(sessions, _VALUE.bindparams(id=report_id, path=path))
+    [row] = await fetch(sessions, _value(report_id, path))
     location = _location(row.location)
     lines = []
     if location is not None:

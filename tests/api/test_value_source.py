@@ -19,7 +19,7 @@ from conftest import open_api
 
 from db.writer import Source, store_reports
 from loaders.parse import parse_text
-from xxgk.ingest import load
+from services.ingest import load
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "003_f873e43823df0c69.txt"  # 红椿镇 2021
 
