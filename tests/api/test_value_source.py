@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import re
 import unicodedata
 from decimal import Decimal
@@ -153,6 +154,12 @@ async def test_loaded_samples_point_at_the_printed_values(db_url):
                 assert Decimal(re.sub(r"[^\d.\-]", "", printed)) == Decimal(value), (path.name, dotted, printed)
                 checked += 1
         assert checked > 60
+        # The open data's reports.jsonl carries every report's locations, as the parser gave them.
+        exported = [json.loads(line) for line in (await api.client.get("/export/reports.jsonl")).text.splitlines()]
+        by_uri = {Path(r["source"]["uri"]).name: r for r in exported}
+        for path in paths:
+            parsed = parse_text(path.read_text(encoding="utf-8"))
+            assert by_uri[path.name]["locations"] == {k: list(v) for k, v in parsed.locations.items()}
     finally:
         await client.aclose()
         await api.app.state.xxgk.dispose()
