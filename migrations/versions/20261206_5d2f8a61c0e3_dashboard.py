@@ -1,7 +1,7 @@
 """dashboard: report locations (path → [line, start, end] in raw_text) and an index of the totals agencies are ranked by
 
 Revision ID: 5d2f8a61c0e3
-Revises: 7c1d9e4f2b60
+Revises: 9d41c2e7a5b8
 Create Date: 2026-12-06 09:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5d2f8a61c0e3"
-down_revision: str | None = "7c1d9e4f2b60"
+down_revision: str | None = "9d41c2e7a5b8"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
