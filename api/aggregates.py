@@ -47,7 +47,7 @@ _REGION_LEVELS = {SummaryDimension.PROVINCE: "province", SummaryDimension.CITY: 
 _ANCESTRY = 4  # town → county → city → province
 _TYPENAME = "__typename"
 # Filter fields the rollup cannot answer: they select reports by what the rollup does not keep.
-_RAW_ONLY = ("has_inconsistency", "failed_check", "has_issues", "search")
+_RAW_ONLY = ("has_inconsistency", "failed_check", "has_issues", "search", "agency_id")
 _ROLLUP_ROWS = tuple(dict.fromkeys(row for row, _, _ in models.ROLLUP_APPLICATION_CELLS))
 # Each row's seven columns in APPLICANT_COLUMNS order, each §4 group's five results in REVIEW_RESULTS order.
 assert [(r, c) for r, c, _ in models.ROLLUP_APPLICATION_CELLS] == [(r, c) for r in _ROLLUP_ROWS for c in APPLICANT_COLUMNS]

@@ -21,8 +21,8 @@ from loaders.canonical import APPLICANT_COLUMNS, REVIEW_RESULTS
 K = TypeVar("K", bound=Hashable)
 Sessions = async_sessionmaker[AsyncSession]
 
-# The report row without its raw text and check lists: lists of reports never need them.
-_HEAVY = frozenset({"raw_text", "checks", "cross_checks"})
+# The report row without its raw text, check lists and value locations: lists of reports never need them.
+_HEAVY = frozenset({"raw_text", "checks", "cross_checks", "locations"})
 REPORT_COLUMNS = tuple(c for c in models.Report.__table__.c if c.name not in _HEAVY)
 AGENCY_COLUMNS = tuple(models.Agency.__table__.c)
 REGION_COLUMNS = tuple(models.Region.__table__.c)

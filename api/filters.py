@@ -29,6 +29,7 @@ class ReportFilter:
     failed_check: str | None = strawberry.field(default=None, description="A check code that failed, e.g. S3_ROW_SUM.")
     has_issues: bool | None = strawberry.field(default=None, description="True: the parser reported issues.")
     search: str | None = strawberry.field(default=None, description="Part of the agency name.")
+    agency_id: int | None = strawberry.field(default=None, description="One agency's reports (Agency.id).")
     synthetic: bool | None = strawberry.field(default=None, description="True: only synthetic test data.")
 
 
@@ -42,11 +43,13 @@ def region_subtree(code: str) -> Select[Any]:
 
 
 def agency_conditions(f: ReportFilter | None) -> list[ColumnElement[bool]]:
-    """Conditions on ``agency`` alone (region, kind, name, synthetic)."""
+    """Conditions on ``agency`` alone (region, kind, name, agency id, synthetic)."""
     if f is None:
         return []
     a = models.Agency
     conditions: list[ColumnElement[bool]] = []
+    if f.agency_id is not None:
+        conditions.append(a.id == f.agency_id)
     if f.region_code is not None:
         conditions.append(a.region_code.in_(region_subtree(f.region_code)))
     if f.kind is not None:

@@ -13,9 +13,13 @@ from api.aggregates import summarize, wanted_cells
 from api.context import Context
 from api.dataloaders import AGENCY_COLUMNS, REGION_COLUMNS, REPORT_COLUMNS, fetch
 from api.errors import UserError
+from api.failures import count_failed_checks
 from api.filters import ReportFilter, agencies_conditions, report_conditions
 from api.pagination import Connection, Page, connection, node_fields, selected
+from api.ranking import count_agencies, rank_agencies
 from api.types.agency import Agency, load_agency
+from api.types.consistency import FailedCheck
+from api.types.ranking import AgencyMeasure, AgencyRank
 from api.types.region import Region, load_region
 from api.types.report import Report, prefetch
 from api.types.summary import SummaryDimension, SummaryGroup
@@ -130,6 +134,32 @@ class Query:
             page,
         )
         return connection([Agency.from_row(row) for row in rows], page, count, fetched_extra=True)
+
+    @strawberry.field(
+        description="Agencies with reports the filter keeps, ranked over all of them by one measure summed over "
+        "those reports (descending unless `ascending`; agencies without the measure last, ties by id)."
+    )
+    async def agency_ranking(
+        self,
+        info: Info[Context, None],
+        filter: ReportFilter | None = None,
+        by: AgencyMeasure = AgencyMeasure.APPLICATIONS,
+        ascending: bool = False,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[AgencyRank]:
+        page = Page.from_args(first, after)
+        sessions = info.context.read_sessions
+        ranks = await rank_agencies(sessions, filter, by, ascending, page)
+
+        async def count() -> int:
+            return await count_agencies(sessions, filter)
+
+        return connection(ranks, page, count, fetched_extra=True)
+
+    @strawberry.field(description="The check codes that failed in the reports the filter keeps, most reports first.")
+    async def failed_checks(self, info: Info[Context, None], filter: ReportFilter | None = None) -> list[FailedCheck]:
+        return await count_failed_checks(info.context.read_sessions, filter)
 
     @strawberry.field(description="One report by id.")
     async def report(self, info: Info[Context, None], id: int) -> Report | None:

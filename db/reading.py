@@ -32,6 +32,11 @@ _JSON = frozenset(name for name in _HEAD if name in models.Report.__table__.c
                   and isinstance(models.Report.__table__.c[name].type, JSON))
 
 
+def _decoded(value: Any) -> Any:
+    """A JSON column's value: text from a plain connection, already decoded from one SQLAlchemy set up."""
+    return orjson.loads(value) if isinstance(value, str | bytes) else value
+
+
 async def fetch_reports(conn: asyncpg.Connection, ids: Sequence[int]) -> dict[int, Report]:
     """Canonical reports by id, every value as stored (``None`` stays ``None``)."""
     ids = list(ids)
@@ -43,7 +48,7 @@ async def fetch_reports(conn: asyncpg.Connection, ids: Sequence[int]) -> dict[in
     out: dict[int, Report] = {}
     for h in heads:
         out[h["id"]] = Report(
-            **{name: orjson.loads(h[name]) if name in _JSON and h[name] is not None else h[name] for name in _HEAD},
+            **{name: _decoded(h[name]) if name in _JSON else h[name] for name in _HEAD},
             proactive=empty_proactive(h["template"]), applications=empty_applications(h["template"]),
             reviews=empty_reviews(),
         )

@@ -111,3 +111,21 @@ class DataQuality:
     def pass_rate(self) -> float | None:
         checked = self.checks_passed + self.checks_failed
         return self.checks_passed / checked if checked else None
+
+
+@strawberry.type(description="A check code that failed in some of the reports a filter keeps.")
+class FailedCheck:
+    code: str
+    severity: str = strawberry.field(description="error (a broken identity) or warning (an anomaly).")
+    reports: int = strawberry.field(description="Reports where the check failed at least once.")
+    failures: int = strawberry.field(description="Failed results (a report may fail a check at several places).")
+
+    @strawberry.field(description="What the check verifies, in English.")
+    def description(self) -> str | None:
+        known = CHECK_CODES.get(self.code)
+        return known.en if known else None
+
+    @strawberry.field(description="What the check verifies, in Chinese.")
+    def description_zh(self) -> str | None:
+        known = CHECK_CODES.get(self.code)
+        return known.zh if known else None

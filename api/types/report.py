@@ -15,6 +15,7 @@ from api.types.applications import Applications
 from api.types.consistency import Consistency, ParseIssue, ValueProvenance
 from api.types.proactive import Proactive, proactive_from_rows
 from api.types.reviews import Reviews
+from api.types.source import SourceLine, ValueSource, find_value_source, read_lines
 
 if TYPE_CHECKING:
     from api.types.agency import Agency
@@ -107,6 +108,17 @@ class Report:
     async def provenance(self, info: Info[Context, None]) -> list[ValueProvenance]:
         rows = await info.context.loaders.provenance.load(self.id)
         return [ValueProvenance(path=r.path, provenance=r.provenance) for r in rows]
+
+    @strawberry.field(
+        description="Where the value at a dotted path (applications.granted.total) came from: its provenance, "
+        "its line and span in the stored document text, and `context` lines either side."
+    )
+    async def value_source(self, info: Info[Context, None], path: str, context: int = 2) -> ValueSource:
+        return await find_value_source(info.context.read_sessions, self.id, self.template, path, context)
+
+    @strawberry.field(description="Lines of the stored document text, 1-based and inclusive (at most 200).")
+    async def source_lines(self, info: Info[Context, None], first_line: int, last_line: int) -> list[SourceLine]:
+        return await read_lines(info.context.read_sessions, self.id, first_line, last_line)
 
     @strawberry.field(description="The same agency's report of the year before.")
     async def previous(self, info: Info[Context, None]) -> Report | None:

@@ -108,13 +108,13 @@ async def test_rollup_equals_raw_after_loads_and_rebuild(db_url):
     await _assert_rollup_is_raw(db_url)
     counts, _ = await _rolled(db_url)
     assert sum(n for n, _ in counts.values()) == 26
-    before = await _fetch(db_url, "SELECT * FROM summary_rollup ORDER BY year, template, kind, region_code, synthetic")
+    before = await _fetch(db_url, "SELECT * FROM summary_rollup ORDER BY grain, year, template, kind, region_code, synthetic")
     conn = await asyncpg.connect(dsn(db_url))
     try:
         await rollup.rebuild(conn)
     finally:
         await conn.close()
-    after = await _fetch(db_url, "SELECT * FROM summary_rollup ORDER BY year, template, kind, region_code, synthetic")
+    after = await _fetch(db_url, "SELECT * FROM summary_rollup ORDER BY grain, year, template, kind, region_code, synthetic")
     assert [dict(r) for r in after] == [dict(r) for r in before]
 
 

@@ -1,9 +1,9 @@
 """A column added to a model is written and exported without touching the writer or the export.
 
 The column is added to a copy of the models' metadata (and, with ALTER TABLE, to a test database):
-nothing else is changed. ``overview`` (the §1 narrative) and ``locations`` (where each value was read) are
-attributes of the canonical report that the schema does not store; a report column of such a name is
-filled from it, JSON encoded for a JSON column.
+nothing else is changed. ``overview`` (the §1 narrative) is an attribute of the canonical report that the
+schema does not store; a report column of such a name is filled from it. ``locations`` (where each value
+was read), a model column of that kind, shows a JSON column: filled JSON encoded, kept out of the CSV.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import asyncpg
 import frictionless
-from sqlalchemy import JSON, Column, Integer, MetaData, Text
+from sqlalchemy import Column, Integer, MetaData, Text
 
 from db.engine import dsn
 from db.layout import layout
@@ -33,7 +33,6 @@ def with_a_throwaway_column() -> MetaData:
     for table in Base.metadata.sorted_tables:
         table.to_metadata(metadata)
     metadata.tables["report"].append_column(Column("overview", Text, doc=OVERVIEW_DOC))
-    metadata.tables["report"].append_column(Column("locations", JSON, info={"export": False}))
     metadata.tables["application_outcome"].append_column(Column("unclassified", Integer))
     return metadata
 
@@ -59,7 +58,7 @@ def test_the_models_own_columns_are_what_the_writer_copies():
     assert mine.report.columns == (
         "id", "agency_id", "year", "template", "title", "published_at", "source_uri", "source_format", "sha256",
         "parser_version", "raw_text", "checks_passed", "checks_failed", "checks_not_checkable", "warnings",
-        "issue_count", "checks")  # loaded_at and cross_checks keep their server defaults
+        "issue_count", "checks", "locations")  # loaded_at and cross_checks keep their server defaults
     assert mine.applications.columns[2:] == mine.application_cells == (
         "natural_person", "commercial_enterprise", "research_institution", "public_interest_org",
         "legal_service_org", "other_org", "total")
@@ -67,7 +66,6 @@ def test_the_models_own_columns_are_what_the_writer_copies():
 
 def test_a_column_added_to_a_model_is_written_and_exported(db_url, tmp_path):
     asyncio.run(_sql(db_url, "ALTER TABLE report ADD COLUMN overview text"))
-    asyncio.run(_sql(db_url, "ALTER TABLE report ADD COLUMN locations json"))
     asyncio.run(_sql(db_url, "ALTER TABLE application_outcome ADD COLUMN unclassified integer"))
     metadata = with_a_throwaway_column()
     report = generate(17)
