@@ -30,7 +30,7 @@ from loaders.labels import match_row, row_named
 from loaders.numbers import Kind
 from loaders.recovery import ROW_SUM, is_subsequence
 from loaders.splits import MAX_CANDIDATES, describe, splits
-from loaders.tables import Extracted, Run, read_cell, runs, token_location
+from loaders.tables import Extracted, Run, read_cell, runs
 
 WIDTH = len(APPLICANT_COLUMNS)
 _EMPTY, _NUMBER = Kind.EMPTY, Kind.NUMBER
@@ -195,7 +195,7 @@ def _candidates(row: _Row) -> None:
             row.glued = True
             row.splits.add(values)
 
-    if not all(n.lstrip("-").isdigit() for n in numbers):
+    if not "".join(numbers).replace("-", "").isdigit():
         return
     ints = [int(n) for n in numbers]
     whole = [(i, 0, len(n)) for i, n in zip(row.cells, numbers, strict=True)]
@@ -337,6 +337,14 @@ def _solve(
 ) -> None:
     """Settle pending rows one at a time where a single reading is left; let the identities choose jointly
     among candidates when one at a time settles nothing more."""
+    if pending and all(len(row.candidates) == 1 for row in pending.values()):
+        # The common glued table: one reading a row. If with them every identity holds in every column,
+        # each row is confirmed by the table at once.
+        trial = {**known, **{key: next(iter(row.candidates)) for key, row in pending.items()}}
+        if all(key in trial for key in APPLICATION_ROWS[template]) and _all_hold(trial, list(pending), template):
+            for key in list(pending):
+                _settle(out, stream, pending, known, key, trial[key], template, by_columns=True)  # type: ignore[arg-type]
+            return
     relaxed = False
     while pending:
         if _settle_one(out, stream, pending, known, template, relaxed):
@@ -434,9 +442,15 @@ def _settle(
     paths = _PATHS[key]
     out.values[key].update(zip(APPLICANT_COLUMNS, vector, strict=True))
     out.provenance.update(dict.fromkeys(paths, "inferred"))
+    cells, lines, locations = stream.cells, stream.lines, out.locations
     for path, where in zip(paths, origin, strict=True):
         if where is not None:
-            out.locations[path] = token_location(stream, *where)
+            i, start, end = where
+            cell = cells[i]
+            if cell.end - cell.start == len(cell.text):  # digits as printed: the part of the cell this value is
+                locations[path] = (lines[i], cell.start + start, cell.start + end)
+            else:
+                locations[path] = (lines[i], cell.start, cell.end)
     label = _label(key, template)
     printed = " ".join(row.numbers)
     how = "the row sum and the column identities" if by_columns else "the row sum"

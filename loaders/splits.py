@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import accumulate
 
 # An identity inside one row: the values at ``leaves`` add up to the value at ``total``.
 SumGroup = tuple[tuple[int, ...], int]
@@ -86,7 +87,7 @@ def _walk(
     values: list[int] = []
     spans: list[tuple[int, int, int]] = []
     # Digits left from the start of each token to the end of the run.
-    after = [sum(len(t) for t in tokens[i:]) for i in range(len(tokens) + 1)]
+    after = [*accumulate(map(len, reversed(tokens)), initial=0)][::-1]
 
     def walk(ti: int, pos: int, total: int) -> bool:
         """Cut token ``ti`` from ``pos`` on; False once too many candidates were found."""
