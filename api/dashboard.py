@@ -35,6 +35,7 @@ from loaders.canonical import (
     PROACTIVE_METRICS,
     RESULT_LABELS,
 )
+from loaders.issues import IssueCode
 
 STATIC = Path(__file__).resolve().parent / "static"
 _LABELS_MARK = "<!--LABELS-->"
@@ -91,23 +92,7 @@ _KINDS = {
 }
 
 # Parse-issue codes, described in both languages (the messages themselves are the parser's, in English).
-_ISSUES = {
-    "TEMPLATE_MISMATCH": ("表格格式与报告年度的模板不符", "The tables do not match the template of the report year"),
-    "SECTION_MISSING": ("未找到该部分", "A section was not found"),
-    "REGION_UNKNOWN": ("无法确定所属地区", "The agency could not be placed in a region"),
-    "PLACE_UNKNOWN": ("地名不在行政区划中", "A place name is not in the gazetteer"),
-    "REGION_HINT_CONFLICT": ("地区提示与机关名称中的地名不一致", "The region hint disagrees with the agency name"),
-    "REGION_AMBIGUOUS": ("地名可能对应多个地区", "The place name fits several regions"),
-    "DASH_AS_NULL": ("“—”“/”“无”等按未填报（空值）处理", "A dash or 无 read as none reported (null)"),
-    "CELLS_EMPTY": ("空单元格按空值处理", "Empty cells read as null"),
-    "ROW_MISSING": ("未找到该行，或该行没有数字", "A row was not found or has no numbers"),
-    "NOT_A_COUNT": ("单元格内容不是计数", "A cell does not hold a count"),
-    "CELL_UNREADABLE": ("单元格内容无法读作数字", "A cell could not be read as a number"),
-    "UNLABELLED_NUMBERS": ("数字前没有行标题", "Numbers without a row label"),
-    "ROW_DUPLICATE": ("同一行读到两次", "A row was read twice"),
-    "ROW_CELLS_INFERRED": ("该行数字个数不符，已按表内勾稽关系推算", "Cells of a row inferred through the table's identities"),
-    "ROW_UNRESOLVED": ("该行数字个数不符且无法唯一推算，留空", "A row that could not be resolved, left null"),
-}
+_ISSUES = {code.name: (code.chinese, code.english) for code in IssueCode}
 # Where a value came from (provenance), as the source view names it.
 _PROVENANCE = {
     "stated": ("原文读取", "Read from its cell"),

@@ -44,6 +44,7 @@ from loaders.canonical import (
     ROW_LABELS_2021,
     TEMPLATES,
 )
+from loaders.issues import ISSUE_CODES
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -327,7 +328,9 @@ class ParseIssue(Base):
     report_id: Mapped[int] = mapped_column(
         ForeignKey("report.id", ondelete="CASCADE"), index=True, doc="The report, reports.id (报告编号)"
     )
-    code: Mapped[str] = mapped_column(String(48), index=True, doc="Issue code (问题代码)", info=REQUIRED)
+    code: Mapped[str] = mapped_column(
+        String(48), index=True, doc="Issue code, see docs/issue-codes.md (问题代码)", info=one_of(ISSUE_CODES, required=True)
+    )
     severity: Mapped[str] = mapped_column(
         String(16), doc="error, warning or info (严重程度)", info=one_of(("error", "warning", "info"))
     )

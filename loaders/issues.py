@@ -90,3 +90,19 @@ def issue(code: IssueCode, line: int | None, message: str, severity: Severity | 
 
 
 ISSUE_CODES: dict[str, IssueCode] = {c.name: c for c in IssueCode}
+
+
+def markdown() -> str:
+    """The registry as the Markdown table of ``docs/issue-codes.md`` (a test keeps the file up to date)."""
+    lines = [
+        "# Parse issue codes",
+        "",
+        "Every problem the parser records is an issue with one of these codes (defined in `loaders/issues.py`),",
+        "a severity and the line of the document it was found on. `xxgk parse FILE` lists a document's issues;",
+        "they are stored in `parse_issue`, exported in `parse_issues.csv` and served by GraphQL.",
+        "",
+        "| code | severity | meaning | 说明 |",
+        "| --- | --- | --- | --- |",
+    ]
+    lines += [f"| `{c.name}` | {c.severity} | {c.english} | {c.chinese} |" for c in IssueCode]
+    return "\n".join(lines) + "\n"

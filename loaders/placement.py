@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from loaders.canonical import Issue, Report
 from loaders.gazetteer import RegionRow, region_chain
+from loaders.issues import IssueCode, issue
 from loaders.places import resolve_agency
 
 
@@ -30,7 +31,7 @@ def place_report(report: Report, *, region_code: str | None = None, header: str 
     if region_code:
         chain = tuple(region_chain(region_code))
         if not chain:
-            issues += (Issue("REGION_UNKNOWN", "warning", None, f"manifest region code {region_code} is unknown"),)
+            issues += (issue(IssueCode.REGION_UNKNOWN, None, f"manifest region code {region_code} is unknown"),)
     code = chain[-1].code if chain else None
     # Unresolved places keep the words the report used, so two different 官亭镇 stay two agencies.
     where = code or f"?{report.region_hint or ''}"

@@ -21,6 +21,7 @@ from functools import cache
 from loaders.agency_kind import GOVERNMENT_KIND, Kind, kind_by_suffix, strip_decorations, township_kind
 from loaders.canonical import Issue, Severity
 from loaders.gazetteer import Gazetteer, Level, RegionRow, all_regions, gazetteer, region_chain
+from loaders.issues import IssueCode, issue
 
 __all__ = ["Region", "RegionRow", "Resolution", "all_regions", "region_chain", "resolve_agency"]
 
@@ -132,9 +133,9 @@ def _place(
         else:
             where, severity = "in the gazetteer", "info"
         if admins or hints:
-            issues.append(Issue("PLACE_UNKNOWN", severity, None, f"{own.name} not found {where}"))
+            issues.append(issue(IssueCode.PLACE_UNKNOWN, None, f"{own.name} not found {where}", severity))
     if not admins and not hints:
-        issues.append(Issue("REGION_UNKNOWN", "warning", None, f"no known place in agency name {agency_name!r}"))
+        issues.append(issue(IssueCode.REGION_UNKNOWN, None, f"no known place in agency name {agency_name!r}"))
         return None, None, issues
     attempts = [[*admins, *hints], [*admins, *(h for h in hints if h.source == "hint")], admins]
     for number, places in enumerate(attempts):
@@ -146,10 +147,10 @@ def _place(
             if number:
                 ignored = "".join(h.name for h in hints if h not in places)
                 message = f"hint {ignored} disagrees with agency name {agency_name!r}; ignored"
-                issues.append(Issue("REGION_HINT_CONFLICT", "warning", None, message))
+                issues.append(issue(IssueCode.REGION_HINT_CONFLICT, None, message))
             return _settle(ends, g, issues, primary.name)
     names = "".join(m.name for m in [*admins, *hints])
-    issues.append(Issue("REGION_UNKNOWN", "warning", None, f"places {names} do not fit together"))
+    issues.append(issue(IssueCode.REGION_UNKNOWN, None, f"places {names} do not fit together"))
     return None, None, issues
 
 
@@ -179,7 +180,7 @@ def _settle(
         listed = sorted(ends)[:_AMBIGUOUS_LISTED]
         more = f" and {len(ends) - len(listed)} more" if len(ends) > len(listed) else ""
         candidates = ", ".join(f"{g.full_name(c)} ({c})" for c in listed)
-        issues.append(Issue("REGION_AMBIGUOUS", "warning", None, f"{what} may be {candidates}{more}"))
+        issues.append(issue(IssueCode.REGION_AMBIGUOUS, None, f"{what} may be {candidates}{more}"))
         return None, None, issues
     (code,) = regions
     township_code = next(iter(ends)) if len(ends) == 1 and code not in ends else None
