@@ -61,7 +61,8 @@ class XxgkGraphQL(GraphQL[Context, None]):
             settings=state.settings,
             read_sessions=state.read_sessions,
             write_sessions=state.write_sessions,
-            write_url=state.write_engine.url.render_as_string(hide_password=False),
+            reads=state.reads,
+            write_url=state.write_url,
         )
 
 
