@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
-from operator import itemgetter
 from functools import cached_property
+from operator import itemgetter
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Integer, Row, Select, String, any_, bindparam, func, select, text

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import asyncpg
 import orjson
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from core.settings import Settings
 from db.engine import dsn
@@ -47,10 +48,10 @@ class Statement:
     __slots__ = ("_defaults", "names", "sql")
 
     def __init__(self, statement: ClauseElement) -> None:
-        compiled = statement.compile(dialect=_DIALECT, compile_kwargs={"render_postcompile": True})
+        compiled = cast(SQLCompiler, statement.compile(dialect=_DIALECT, compile_kwargs={"render_postcompile": True}))
         self.sql: str = compiled.string
         self.names: tuple[str, ...] = tuple(compiled.positiontup or ())
-        self._defaults = {name: bind.value for name, bind in zip(compiled.bind_names.values(), compiled.bind_names)}
+        self._defaults = {name: bind.value for bind, name in compiled.bind_names.items()}
 
     def args(self, **values: Any) -> list[Any]:
         defaults = self._defaults
@@ -113,7 +114,7 @@ class ReadPool:
     async def fetch(self, sql: str, args: Sequence[Any] = ()) -> list[Row]:
         """Every row of one statement."""
         pool = self._pool or await self._open()
-        return await pool.fetch(sql, *args)  # type: ignore[no-any-return]
+        return await pool.fetch(sql, *args)
 
     async def fetchval(self, sql: str, args: Sequence[Any] = ()) -> Any:
         """The first column of the first row of one statement (None without a row)."""
@@ -123,7 +124,7 @@ class ReadPool:
     async def fetchrow(self, sql: str, args: Sequence[Any] = ()) -> Row | None:
         """The first row of one statement."""
         pool = self._pool or await self._open()
-        return await pool.fetchrow(sql, *args)  # type: ignore[no-any-return]
+        return await pool.fetchrow(sql, *args)
 
     async def close(self) -> None:
         if self._pool is not None:
