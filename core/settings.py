@@ -118,6 +118,7 @@ class Settings:
     max_query_tokens: int = _var("XXGK_MAX_QUERY_TOKENS", 3000, _positive(_int))
     max_query_cost: int = _var("XXGK_MAX_QUERY_COST", 50_000, _positive(_int))
     plain_fields: bool = _var("XXGK_PLAIN_FIELDS", True, _flag)
+    planned_sql: bool = _var("XXGK_PLANNED_SQL", True, _flag)
     prometheus_multiproc_dir: Path | None = _var("PROMETHEUS_MULTIPROC_DIR", parse=_path)
     # Loading. The rollup is updated once per transaction, so fewer, larger ones cost less: 1,000 reports per
     # transaction took 0.1 ms less CPU per report than 500 (loader and server, paired runs).

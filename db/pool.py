@@ -138,3 +138,28 @@ def _json_text(value: Any) -> str:
 
 async def _no_reset(connection: asyncpg.Connection) -> None:
     return None
+
+
+_COMPILED: dict[Any, SQLCompiler] = {}
+_MAX_COMPILED = 1000
+
+
+def prepare(statement: ClauseElement) -> tuple[str, list[Any]]:
+    """A statement built per request as PostgreSQL's text and arguments, compiled once per shape.
+
+    Statements of the same shape (the same filter fields, order and selection) share one compilation, keyed
+    by SQLAlchemy's cache key, whose extracted parameters are this statement's values.
+    """
+    key = statement._generate_cache_key()
+    if key is None:
+        compiled = cast(SQLCompiler, statement.compile(dialect=_DIALECT))
+        params = compiled.construct_params()
+    else:
+        found = _COMPILED.get(key.key)
+        if found is None:
+            if len(_COMPILED) >= _MAX_COMPILED:
+                _COMPILED.clear()
+            found = _COMPILED[key.key] = cast(SQLCompiler, _DIALECT.statement_compiler(_DIALECT, statement, cache_key=key))
+        compiled = found
+        params = compiled.construct_params(extracted_parameters=key.bindparams)
+    return compiled.string, [params[name] for name in compiled.positiontup or ()]
