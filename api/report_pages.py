@@ -16,7 +16,7 @@ from enum import Enum
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, Select, and_, false, func, literal_column, null, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, literal_column, null, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from strawberry.types import Info
 
@@ -77,7 +77,11 @@ def _decode(key: Key, text: str) -> Any:
 
 
 def _after(keys: Sequence[Key], values: Sequence[Any]) -> ColumnElement[bool]:
-    """Rows that sort after ``values`` under ``keys`` (nulls last)."""
+    """Rows that sort after ``values`` under ``keys`` (nulls last), in a form the order's index can seek to."""
+    if len({k.descending for k in keys}) == 1 and not any(k.nullable for k in keys):
+        # One direction: a row comparison, which an index on the keys reads from the cursor on.
+        row, after = tuple_(*(k.column for k in keys)), tuple_(*values)
+        return row < after if keys[0].descending else row > after
     alternatives = []
     for i, key in enumerate(keys):
         same = [k.column.is_(None) if v is None else k.column == v for k, v in zip(keys[:i], values[:i], strict=True)]
@@ -88,7 +92,13 @@ def _after(keys: Sequence[Key], values: Sequence[Any]) -> ColumnElement[bool]:
         if key.nullable:
             beyond = or_(beyond, key.column.is_(None))
         alternatives.append(and_(*same, beyond))
-    return or_(*alternatives) if alternatives else false()
+    if not alternatives:
+        return false()
+    first, value = keys[0], values[0]
+    if first.nullable:
+        return or_(*alternatives)
+    # Implied by the alternatives, and where the index scan starts.
+    return and_(first.column <= value if first.descending else first.column >= value, or_(*alternatives))
 
 
 def _conditions(filter: ReportFilter | None) -> list[ColumnElement[bool]]:
@@ -100,15 +110,19 @@ def _conditions(filter: ReportFilter | None) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _page_rows(order: str, page: Page, conditions: list[ColumnElement[bool]], *columns: Any) -> Select[Any]:
-    """The page's report rows (and one more), in order."""
+def _page_rows(order: str, page: Page, conditions: list[ColumnElement[bool]], *columns: Any,
+               year: int | None = None) -> Select[Any]:
+    """The page's report rows (and one more), in order; ``year``: the one year the filter keeps, if any."""
     keys = ORDERS[order]
     offset = page.offset
     after = page.keys_of(order) if order in _KEYSET else None
     if after is not None:
         if len(after) != len(keys):
             raise UserError("invalid cursor: pass an endCursor from a previous page")
-        conditions = [*conditions, _after(keys, [_decode(k, v) for k, v in zip(keys, after, strict=True)])]
+        values = [_decode(k, v) for k, v in zip(keys, after, strict=True)]
+        # A year the filter pins orders nothing: the rest of the keys then seek in (year, id) alone.
+        start = 1 if year is not None and keys[0].name == "year" and values[0] == year else 0
+        conditions = [*conditions, _after(keys[start:], values[start:])]
         offset = 0
     source: Any = _r.__table__
     if order == "agency_name":
@@ -117,6 +131,10 @@ def _page_rows(order: str, page: Page, conditions: list[ColumnElement[bool]], *c
     statement = select(*columns).select_from(source).where(*conditions)
     statement = statement.order_by(*(k.sort(k.column) for k in keys)).limit(page.limit + 1)
     return statement.offset(offset) if offset else statement
+
+
+def _year(filter: ReportFilter | None) -> int | None:
+    return filter.year if filter is not None else None
 
 
 def _cursors(order: str, page: Page, rows: Sequence[Sequence[Any]]) -> list[str]:
@@ -133,7 +151,7 @@ async def reports_page(info: Info[Context, None], filter: ReportFilter | None, o
         return planned
     reads = info.context.reads
     conditions = _conditions(filter)
-    rows = await reads.fetch(*prepare(_page_rows(order.value, page, conditions, *REPORT_COLUMNS)))
+    rows = await reads.fetch(*prepare(_page_rows(order.value, page, conditions, *REPORT_COLUMNS, year=_year(filter))))
 
     async def count() -> int:
         return await reads.fetchval(*prepare(select(func.count()).select_from(_r).where(*conditions))) or 0
@@ -201,7 +219,7 @@ async def _planned(info: Info[Context, None], filter: ReportFilter | None, order
         return None
     conditions = _conditions(filter)
     keys = ORDERS[order]
-    rows = _page_rows(order, page, conditions, *REPORT_COLUMNS).subquery("r")
+    rows = _page_rows(order, page, conditions, *REPORT_COLUMNS, year=_year(filter)).subquery("r")
     node = literal_column(f"({shape.node})::text") if shape.node is not None else null()
     ordinal = func.row_number().over(order_by=[k.sort(rows.c[k.name]) for k in keys])
     items = select(node.label("node"), ordinal.label("ordinal"), *(rows.c[k.name] for k in keys)).subquery("p")

@@ -16,13 +16,13 @@ REPORT_FIELDS = """id year template title publishedAt __typename
   reviews { review { upheld corrected other pending total } litigationDirect { total __typename }
             litigationAfterReview { upheld total } }
   consistency { passed failed notCheckable warnings ok }"""
-BY_ID = "query($id: Int!) { report(id: $id) { %s } }" % REPORT_FIELDS
+BY_ID = "query($id: Int!) { report(id: $id) { FIELDS } }".replace("FIELDS", REPORT_FIELDS)
 ALIASED = """query($id: Int!) { report(id: $id) { ...R name: title a: agency { n: name } } }
 fragment R on Report { theYear: year applications { ... on Applications { first: rows { total } } } }"""
 PAGE = """query($first: Int, $after: String, $order: ReportOrder!, $filter: ReportFilter) {
   reports(first: $first, after: $after, orderBy: $order, filter: $filter) {
     totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
-    edges { cursor node { %s } } } }""" % REPORT_FIELDS
+    edges { cursor node { FIELDS } } } }""".replace("FIELDS", REPORT_FIELDS)
 ORDERS = ("ID", "YEAR", "YEAR_DESC", "AGENCY_NAME", "CHECKS_FAILED_DESC", "PUBLISHED_AT_DESC")
 
 
