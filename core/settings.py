@@ -107,8 +107,9 @@ class Settings:
     api_key: str | None = _var("XXGK_API_KEY")
     host: str = _var("XXGK_HOST", "127.0.0.1")
     port: int = _var("XXGK_PORT", 8000, _int)
-    # Worker processes of `xxgk serve` (it also tells each worker how many there are, to size its pools).
-    workers: int = _var("XXGK_WORKERS", parse=_positive(_int), factory=lambda: os.cpu_count() or 1)
+    # Worker processes of `xxgk serve` (it also tells each worker how many there are, to size its pools);
+    # None: one per CPU (``worker_count``).
+    workers: int | None = _var("XXGK_WORKERS", None, _positive(_int))
     response_cache_mb: int = _var("XXGK_RESPONSE_CACHE_MB", 64, _int)
     response_cache_ttl_s: int = _var("XXGK_RESPONSE_CACHE_TTL", 300, _int)
     # Enough memory for a hash aggregate over millions of §3 cells instead of a sort spilled to disk.
@@ -133,7 +134,12 @@ class Settings:
         the workers (at least 2, at most 10 each). A request holds one only while a statement runs."""
         if self.pool_size is not None:
             return self.pool_size
-        return max(2, min(10, _SHARED_CONNECTIONS // self.workers))
+        return max(2, min(10, _SHARED_CONNECTIONS // self.worker_count))
+
+    @property
+    def worker_count(self) -> int:
+        """``XXGK_WORKERS``, else one per CPU."""
+        return self.workers or os.cpu_count() or 1
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

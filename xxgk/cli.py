@@ -411,8 +411,8 @@ def serve(
     # Workers resolve the same database: hand them the URL the embedded server got, and how many they are
     # (each sizes its connection pools by it).
     os.environ.setdefault("DATABASE_URL", url)
-    workers = workers or cfg.workers
-    os.environ["XXGK_WORKERS"] = str(workers)
+    workers = workers or cfg.worker_count
+    os.environ.update(XXGK_WORKERS=str(workers))
     # uvicorn's own logging, plus the app's loggers (xxgk.access: one JSON line per request) on stdout.
     log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
     log_config["formatters"]["plain"] = {"format": "%(message)s"}
