@@ -1,7 +1,7 @@
 """report order indexes: one per order of `reports` (ties by id), replacing the index on year alone
 
 Revision ID: b3e8d1f05a27
-Revises: 9d41c2e7a5b8
+Revises: 5d2f8a61c0e3
 Create Date: 2026-12-07 09:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "b3e8d1f05a27"
-down_revision: str | None = "9d41c2e7a5b8"
+down_revision: str | None = "5d2f8a61c0e3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
