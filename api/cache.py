@@ -24,7 +24,6 @@ from collections import OrderedDict
 from functools import lru_cache
 
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
-from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.state import AppState
@@ -144,8 +143,8 @@ class CachedEndpoint:
 
     async def _version(self) -> int | None:
         try:
-            async with self.state.read_engine.connect() as conn:
-                return (await conn.execute(text(READ))).scalar_one_or_none()
+            version: int | None = await self.state.reads.fetchval(READ)
+            return version
         except Exception as exc:  # noqa: BLE001 - no version, no caching; the query itself still runs
             if not self._warned:
                 log.warning("response cache off: cannot read the data version (%s); run `xxgk migrate`", exc)

@@ -10,11 +10,13 @@ from starlette.responses import Response
 
 from api.dataloaders import Loaders
 from core.settings import Settings
+from db.pool import ReadPool
 
 
 @dataclass(slots=True)
 class Context:
-    """Session factories (reads may go to a replica, writes to the primary) and this request's loaders.
+    """Session factories (reads may go to a replica, writes to the primary), the read pool and this request's
+    loaders.
 
     ``write_url`` is the primary's URL, for the bulk writer (which speaks asyncpg directly).
     """
@@ -24,8 +26,9 @@ class Context:
     settings: Settings
     read_sessions: async_sessionmaker[AsyncSession]
     write_sessions: async_sessionmaker[AsyncSession]
+    reads: ReadPool
     write_url: str = field(repr=False)
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.read_sessions)
+        self.loaders = Loaders(self.reads)

@@ -1,21 +1,27 @@
 """Per-request DataLoaders: every nested field of N items costs one statement, not N.
 
-Each batch function opens its own short session: sibling resolvers run concurrently, and a session must
-not be shared across concurrent awaits. Loaders return plain SQLAlchemy rows; the types wrap them.
+Their statements are compiled once per process (``key = ANY($1)``, so any number of keys is one prepared
+statement), and a request builds only the loaders its fields use. Each batch is one statement on a
+connection of its own, outside any transaction: sibling resolvers run concurrently, and a connection must
+not be shared across concurrent awaits. Loaders return rows whose columns read as attributes; the types
+wrap them.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
+from functools import cached_property
 from operator import itemgetter
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import Row, Select, func, select, text, tuple_
+from sqlalchemy import Integer, Row, Select, String, any_, bindparam, func, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
 from db import models
+from db.pool import Statement
 from loaders.canonical import APPLICANT_COLUMNS, REVIEW_RESULTS
 
 K = TypeVar("K", bound=Hashable)
@@ -46,6 +52,24 @@ async def fetch(sessions: Sessions, statement: Select[*tuple[Any, ...]], *, work
         return (await connection.execute(statement)).all()
 
 
+class Reads(Protocol):
+    """Where loaders read: the API's read pool, or the primary's sessions after a write (read your writes)."""
+
+    async def fetch(self, sql: str, args: Sequence[Any] = ()) -> Sequence[Any]: ...
+
+
+class SessionReads:
+    """:class:`Reads` through SQLAlchemy sessions (the primary, right after a mutation wrote to it)."""
+
+    def __init__(self, sessions: Sessions) -> None:
+        self._sessions = sessions
+
+    async def fetch(self, sql: str, args: Sequence[Any] = ()) -> Sequence[Any]:
+        async with self._sessions() as session:
+            connection = await session.connection()
+            return (await connection.exec_driver_sql(sql, tuple(args))).all()
+
+
 def _table(model: type[models.Base]) -> Select[Any]:
     """Every column of a table, as plain rows (much cheaper than ORM instances for thousands of cells)."""
     return select(*model.__table__.c)
@@ -54,6 +78,17 @@ def _table(model: type[models.Base]) -> Select[Any]:
 def _position(base: Select[Any], column: Any) -> int:
     """Where ``column`` sits in the rows of ``base`` (an index reads a row faster than a name)."""
     return [c.key for c in base.selected_columns].index(column.key)
+
+
+class _Batch:
+    """A loader's statement, ``base`` narrowed to ``column = ANY(keys)``, compiled once; ``key`` reads a row's key."""
+
+    __slots__ = ("key", "statement")
+
+    def __init__(self, base: Select[Any], column: Any) -> None:
+        keys = bindparam("keys", type_=ARRAY(String if isinstance(column.type, String) else Integer))
+        self.statement = Statement(base.where(column == any_(keys)))
+        self.key = itemgetter(_position(base, column))
 
 
 def _one_each(keys: Sequence[K], rows: Sequence[Row[Any]], key: Callable[[Row[Any]], K]) -> list[Row[Any] | None]:
@@ -68,87 +103,154 @@ def _all_each(keys: Sequence[K], rows: Sequence[Row[Any]], key: Callable[[Row[An
     return [grouped.get(k, []) for k in keys]
 
 
+_r, _p = models.Report, models.ValueProvenance
+_REGION = _Batch(select(*REGION_COLUMNS), models.Region.code)
+_REGION_CHILDREN = _Batch(select(*REGION_COLUMNS).order_by(models.Region.code), models.Region.parent_code)
+_AGENCY = _Batch(select(*AGENCY_COLUMNS), models.Agency.id)
+_REGION_AGENCIES = _Batch(
+    select(*AGENCY_COLUMNS).order_by(models.Agency.name, models.Agency.id), models.Agency.region_code
+)
+_REPORT = _Batch(select(*REPORT_COLUMNS), _r.id)
+_AGENCY_REPORTS = _Batch(select(*REPORT_COLUMNS).order_by(_r.year), _r.agency_id)
+# (report_id, row key or §4 group, the values in canonical order): the types slice them by position.
+_APPLICATIONS = _Batch(select(*APPLICATION_COLUMNS), models.ApplicationOutcome.report_id)
+_REVIEWS = _Batch(select(*REVIEW_COLUMNS), models.ReviewLitigation.report_id)
+_PROACTIVE = _Batch(_table(models.ProactiveCount), models.ProactiveCount.report_id)
+# Every check result (passed ones included) lives in the report's JSON; check_result holds failures only.
+_CHECKS = _Batch(select(_r.id, _r.checks, _r.cross_checks), _r.id)
+_ISSUES = _Batch(_table(models.ParseIssue).order_by(models.ParseIssue.id), models.ParseIssue.report_id)
+_PROVENANCE = _Batch(_table(models.ValueProvenance).order_by(_p.path), _p.report_id)
+_REPORT_BY_AGENCY_YEAR = Statement(
+    select(*REPORT_COLUMNS).where(
+        text("(report.agency_id, report.year) IN (SELECT * FROM unnest(:agencies, :years))").bindparams(
+            bindparam("agencies", type_=ARRAY(Integer)), bindparam("years", type_=ARRAY(Integer))
+        )
+    )
+)
+
+
+def _data_quality_statement() -> Statement:
+    r, p = models.Report, models.ValueProvenance
+    provenance = (
+        select(
+            p.report_id,
+            func.count().filter(p.provenance == "missing").label("missing"),
+            func.count().filter(p.provenance == "inferred").label("inferred"),
+        )
+        .group_by(p.report_id)
+        .subquery()
+    )
+    return Statement(
+        select(
+            r.agency_id,
+            func.count().label("reports"),
+            func.count().filter(r.checks_failed > 0).label("inconsistent_reports"),
+            func.coalesce(func.sum(r.checks_passed), 0).label("checks_passed"),
+            func.coalesce(func.sum(r.checks_failed), 0).label("checks_failed"),
+            func.coalesce(func.sum(r.checks_not_checkable), 0).label("checks_not_checkable"),
+            func.coalesce(func.sum(r.warnings), 0).label("warnings"),
+            func.coalesce(func.sum(r.issue_count), 0).label("issues"),
+            func.coalesce(func.sum(provenance.c.missing), 0).label("missing_values"),
+            func.coalesce(func.sum(provenance.c.inferred), 0).label("inferred_values"),
+        )
+        .outerjoin(provenance, provenance.c.report_id == r.id)
+        .where(r.agency_id == any_(bindparam("keys", type_=ARRAY(Integer))))
+        .group_by(r.agency_id)
+    )
+
+
+_DATA_QUALITY = _data_quality_statement()
+
+
 class Loaders:
-    """The DataLoaders of one request (their caches live as long as the request)."""
+    """The DataLoaders of one request (their caches live as long as the request), each made when first used."""
 
-    def __init__(self, sessions: Sessions) -> None:
-        self._sessions = sessions
-        r = models.Report
-        self.region = self._by_key(select(*REGION_COLUMNS), models.Region.code)
-        self.region_children = self._many(
-            select(*REGION_COLUMNS).order_by(models.Region.code), models.Region.parent_code
-        )
-        self.agency = self._by_key(select(*AGENCY_COLUMNS), models.Agency.id)
-        self.region_agencies = self._many(
-            select(*AGENCY_COLUMNS).order_by(models.Agency.name, models.Agency.id), models.Agency.region_code
-        )
-        self.report = self._by_key(select(*REPORT_COLUMNS), r.id)
-        self.agency_reports = self._many(select(*REPORT_COLUMNS).order_by(r.year), r.agency_id)
-        self.report_by_agency_year: DataLoader[tuple[int, int], Row[Any] | None] = DataLoader(
-            self._reports_by_agency_year
-        )
-        # (report_id, row key or §4 group, the values in canonical order): the types slice them by position.
-        self.applications = self._many(select(*APPLICATION_COLUMNS), models.ApplicationOutcome.report_id)
-        self.reviews = self._many(select(*REVIEW_COLUMNS), models.ReviewLitigation.report_id)
-        self.proactive = self._many(_table(models.ProactiveCount), models.ProactiveCount.report_id)
-        # Every check result (passed ones included) lives in the report's JSON; check_result holds failures only.
-        self.checks = self._by_key(select(r.id, r.checks, r.cross_checks), r.id)
-        self.issues = self._many(_table(models.ParseIssue).order_by(models.ParseIssue.id), models.ParseIssue.report_id)
-        self.provenance = self._many(
-            _table(models.ValueProvenance).order_by(models.ValueProvenance.path), models.ValueProvenance.report_id
-        )
-        self.data_quality: DataLoader[int, Row[Any] | None] = DataLoader(self._data_quality)
+    def __init__(self, reads: Reads) -> None:
+        self._reads = reads
 
-    def _by_key(self, base: Select[Any], column: Any) -> DataLoader[Any, Row[Any] | None]:
+    def _by_key(self, batch: _Batch) -> DataLoader[Any, Row[Any] | None]:
         """A loader of at most one row per key (a primary key)."""
-        key = itemgetter(_position(base, column))
+        reads, statement, key = self._reads, batch.statement, batch.key
 
         async def load(keys: list[Any]) -> list[Row[Any] | None]:
-            return _one_each(keys, await fetch(self._sessions, base.where(column.in_(keys))), key)
+            return _one_each(keys, await reads.fetch(statement.sql, statement.args(keys=keys)), key)
 
         return DataLoader(load)
 
-    def _many(self, base: Select[Any], column: Any) -> DataLoader[Any, list[Row[Any]]]:
-        """A loader of every row whose ``column`` equals the key (children of a parent)."""
-        key = itemgetter(_position(base, column))
+    def _many(self, batch: _Batch) -> DataLoader[Any, list[Row[Any]]]:
+        """A loader of every row whose column equals the key (children of a parent)."""
+        reads, statement, key = self._reads, batch.statement, batch.key
 
         async def load(keys: list[Any]) -> list[list[Row[Any]]]:
-            return _all_each(keys, await fetch(self._sessions, base.where(column.in_(keys))), key)
+            return _all_each(keys, await reads.fetch(statement.sql, statement.args(keys=keys)), key)
 
         return DataLoader(load)
 
-    async def _reports_by_agency_year(self, keys: list[tuple[int, int]]) -> list[Row[Any] | None]:
-        r = models.Report
-        rows = await fetch(self._sessions, select(*REPORT_COLUMNS).where(tuple_(r.agency_id, r.year).in_(keys)))
-        return _one_each(keys, rows, lambda row: (row.agency_id, row.year))
+    @cached_property
+    def region(self) -> DataLoader[str, Row[Any] | None]:
+        return self._by_key(_REGION)
 
-    async def _data_quality(self, agency_ids: list[int]) -> list[Row[Any] | None]:
-        r, p = models.Report, models.ValueProvenance
-        provenance = (
-            select(
-                p.report_id,
-                func.count().filter(p.provenance == "missing").label("missing"),
-                func.count().filter(p.provenance == "inferred").label("inferred"),
-            )
-            .group_by(p.report_id)
-            .subquery()
-        )
-        statement = (
-            select(
-                r.agency_id,
-                func.count().label("reports"),
-                func.count().filter(r.checks_failed > 0).label("inconsistent_reports"),
-                func.coalesce(func.sum(r.checks_passed), 0).label("checks_passed"),
-                func.coalesce(func.sum(r.checks_failed), 0).label("checks_failed"),
-                func.coalesce(func.sum(r.checks_not_checkable), 0).label("checks_not_checkable"),
-                func.coalesce(func.sum(r.warnings), 0).label("warnings"),
-                func.coalesce(func.sum(r.issue_count), 0).label("issues"),
-                func.coalesce(func.sum(provenance.c.missing), 0).label("missing_values"),
-                func.coalesce(func.sum(provenance.c.inferred), 0).label("inferred_values"),
-            )
-            .outerjoin(provenance, provenance.c.report_id == r.id)
-            .where(r.agency_id.in_(agency_ids))
-            .group_by(r.agency_id)
-        )
-        rows = await fetch(self._sessions, statement)
-        return _one_each(agency_ids, rows, lambda row: row.agency_id)
+    @cached_property
+    def region_children(self) -> DataLoader[str, list[Row[Any]]]:
+        return self._many(_REGION_CHILDREN)
+
+    @cached_property
+    def agency(self) -> DataLoader[int, Row[Any] | None]:
+        return self._by_key(_AGENCY)
+
+    @cached_property
+    def region_agencies(self) -> DataLoader[str, list[Row[Any]]]:
+        return self._many(_REGION_AGENCIES)
+
+    @cached_property
+    def report(self) -> DataLoader[int, Row[Any] | None]:
+        return self._by_key(_REPORT)
+
+    @cached_property
+    def agency_reports(self) -> DataLoader[int, list[Row[Any]]]:
+        return self._many(_AGENCY_REPORTS)
+
+    @cached_property
+    def report_by_agency_year(self) -> DataLoader[tuple[int, int], Row[Any] | None]:
+        reads = self._reads
+
+        async def load(keys: list[tuple[int, int]]) -> list[Row[Any] | None]:
+            agencies, years = [agency for agency, _ in keys], [year for _, year in keys]
+            rows = await reads.fetch(_REPORT_BY_AGENCY_YEAR.sql, _REPORT_BY_AGENCY_YEAR.args(agencies=agencies, years=years))
+            return _one_each(keys, rows, lambda row: (row.agency_id, row.year))
+
+        return DataLoader(load)
+
+    @cached_property
+    def applications(self) -> DataLoader[int, list[Row[Any]]]:
+        return self._many(_APPLICATIONS)
+
+    @cached_property
+    def reviews(self) -> DataLoader[int, list[Row[Any]]]:
+        return self._many(_REVIEWS)
+
+    @cached_property
+    def proactive(self) -> DataLoader[int, list[Row[Any]]]:
+        return self._many(_PROACTIVE)
+
+    @cached_property
+    def checks(self) -> DataLoader[int, Row[Any] | None]:
+        return self._by_key(_CHECKS)
+
+    @cached_property
+    def issues(self) -> DataLoader[int, list[Row[Any]]]:
+        return self._many(_ISSUES)
+
+    @cached_property
+    def provenance(self) -> DataLoader[int, list[Row[Any]]]:
+        return self._many(_PROVENANCE)
+
+    @cached_property
+    def data_quality(self) -> DataLoader[int, Row[Any] | None]:
+        reads = self._reads
+
+        async def load(agency_ids: list[int]) -> list[Row[Any] | None]:
+            rows = await reads.fetch(_DATA_QUALITY.sql, _DATA_QUALITY.args(keys=agency_ids))
+            return _one_each(agency_ids, rows, lambda row: row.agency_id)
+
+        return DataLoader(load)

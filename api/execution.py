@@ -20,7 +20,8 @@ raised, as graphql-core reports it).
 It reads graphql-core's and Strawberry's internals (``Executor.execute_field`` and its neighbours,
 ``StrawberryField``'s resolver), so ``pyproject.toml`` pins both to the minor versions it was written
 against, and ``tests/api/test_execution.py`` asserts on the real schema which fields take this path.
-``XXGK_PLAIN_FIELDS=0`` builds the schema without it. A schema extension with a ``resolve`` hook must see
+``XXGK_PLAIN_FIELDS=0`` builds the schema without it. Either way a field whose resolver returned its whole
+response already (:class:`api.planner.Planned`, JSON made by the database) is put in as it is. A schema extension with a ``resolve`` hook must see
 every field, so it turns the path off for its schema, with a warning in the log.
 """
 
@@ -47,6 +48,8 @@ from graphql.execution.executor import to_nodes
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
+
+from api.planner import Planned
 
 log = logging.getLogger("xxgk.api.execution")
 
@@ -149,8 +152,25 @@ def _attribute_reader(name: str) -> Reader:
     return read
 
 
-class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    """Strawberry's execution context with the plain path of the module docstring."""
+class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    """Strawberry's execution context, inserting a :class:`Planned` response without completing it."""
+
+    def complete_value(
+        self,
+        return_type: Any,
+        field_details_list: Any,
+        info: Any,
+        path: Any,
+        result: Any,
+        position_context: Any = None,
+    ) -> Any:
+        if type(result) is Planned:
+            return result.value
+        return super().complete_value(return_type, field_details_list, info, path, result, position_context)
+
+
+class ExecutionContext(PlannedExecutionContext):
+    """The planned responses, and the plain path of the module docstring."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -15,7 +15,7 @@ from strawberry.asgi import GraphQL
 
 from api.context import Context
 from api.errors import MaskInternalErrors
-from api.execution import ExecutionContext
+from api.execution import ExecutionContext, PlannedExecutionContext
 from api.limits import limit_extensions
 from api.mutations import Mutation
 from api.queries import Query
@@ -38,7 +38,7 @@ def _schema(depth: int, aliases: int, tokens: int, cost: int, plain_fields: bool
         mutation=Mutation,
         # Limits refuse a query before it runs; masking applies to whatever happens while it runs.
         extensions=[*limit_extensions(limits), MaskInternalErrors],
-        execution_context_class=ExecutionContext if plain_fields else None,
+        execution_context_class=ExecutionContext if plain_fields else PlannedExecutionContext,
     )
 
 
@@ -61,7 +61,8 @@ class XxgkGraphQL(GraphQL[Context, None]):
             settings=state.settings,
             read_sessions=state.read_sessions,
             write_sessions=state.write_sessions,
-            write_url=state.write_engine.url.render_as_string(hide_password=False),
+            reads=state.reads,
+            write_url=state.write_url,
         )
 
 

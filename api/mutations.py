@@ -16,7 +16,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
-from api.dataloaders import Loaders
+from api.dataloaders import Loaders, SessionReads
 from api.errors import NotAuthorizedError, UserError
 from api.types.report import Report
 
@@ -124,7 +124,7 @@ class Mutation:
                 return await _unchanged(info, prepared.sha256)
             return IngestResult(status=stored.status, reason=stored.reason, report=None)
         # Read the new rows from the primary: a replica may not have them yet.
-        info.context.loaders = Loaders(info.context.write_sessions)
+        info.context.loaders = Loaders(SessionReads(info.context.write_sessions))
         row = await info.context.loaders.report.load(stored.report_id)
         return IngestResult(status=stored.status, reason=None, report=Report.from_row(row) if row else None)
 
@@ -136,7 +136,7 @@ async def _unchanged(info: Info[Context, None], sha256: str | None) -> IngestRes
     from api.dataloaders import REPORT_COLUMNS, fetch
     from db import models
 
-    info.context.loaders = Loaders(info.context.write_sessions)
+    info.context.loaders = Loaders(SessionReads(info.context.write_sessions))
     rows = await fetch(info.context.write_sessions, select(*REPORT_COLUMNS).where(models.Report.sha256 == sha256))
     report = Report.from_row(rows[0]) if rows else None
     return IngestResult(status="unchanged", reason="this document was loaded before", report=report)

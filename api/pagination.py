@@ -1,4 +1,10 @@
-"""Relay-style connections: opaque offset cursors, ``first`` between 0 and 100 (default 20)."""
+"""Relay-style connections: opaque cursors, ``first`` between 0 and 100 (default 20).
+
+A cursor holds the item's offset in the ordered list and, for lists ordered by stored columns, the item's
+sort keys with the name of the order: the next page then starts right after those keys (keyset
+pagination, as fast on page 5,000 as on page 1) rather than after skipping ``offset`` rows. A cursor of
+another order, or one without keys, pages by its offset.
+"""
 
 from __future__ import annotations
 
@@ -21,17 +27,27 @@ _PREFIX = "xxgk:"
 T = TypeVar("T")
 
 
-def encode_cursor(offset: int) -> str:
-    """The cursor of the item at ``offset`` (0-based) in an ordered list."""
-    return base64.urlsafe_b64encode(f"{_PREFIX}{offset}".encode()).decode()
+def encode_cursor(offset: int, order: str | None = None, keys: Sequence[str] = ()) -> str:
+    """The cursor of the item at ``offset`` (0-based) in an ordered list, with its sort keys under ``order``."""
+    raw = f"{_PREFIX}{offset}" if order is None else f"{_PREFIX}{offset}:{order}:{':'.join(keys)}"
+    return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
 def decode_cursor(cursor: str) -> int:
     """The offset a cursor stands for; a cursor this API did not hand out is a user error."""
+    return _decode(cursor)[0]
+
+
+def _decode(cursor: str) -> tuple[int, str | None, tuple[str, ...]]:
     try:
         raw = base64.urlsafe_b64decode(cursor.encode()).decode()
-        if raw.startswith(_PREFIX) and raw[len(_PREFIX) :].isdigit():
-            return int(raw[len(_PREFIX) :])
+        offset, _, rest = raw[len(_PREFIX) :].partition(":")
+        if raw.startswith(_PREFIX) and offset.isdigit():
+            if not rest:
+                return int(offset), None, ()
+            order, _, keys = rest.partition(":")
+            if order.isidentifier():
+                return int(offset), order, tuple(keys.split(":"))
     except (binascii.Error, UnicodeError, ValueError):
         pass
     raise UserError(f"invalid cursor {cursor!r}: pass an endCursor from a previous page")
@@ -43,6 +59,9 @@ class Page:
 
     offset: int
     limit: int
+    # The sort keys of the item before the page (as text) and the order they are keys of, if the cursor had them.
+    order: str | None = None
+    keys: tuple[str, ...] = ()
 
     @classmethod
     def from_args(cls, first: int | None, after: str | None) -> Page:
@@ -50,8 +69,14 @@ class Page:
         limit = DEFAULT_PAGE_SIZE if first is None else first
         if limit < 0 or limit > MAX_PAGE_SIZE:
             raise UserError(f"first must be between 0 and {MAX_PAGE_SIZE}, got {limit}")
-        offset = 0 if after is None else decode_cursor(after) + 1
-        return cls(offset, limit)
+        if after is None:
+            return cls(0, limit)
+        offset, order, keys = _decode(after)
+        return cls(offset + 1, limit, order, keys)
+
+    def keys_of(self, order: str) -> tuple[str, ...] | None:
+        """The keys to start after, when the cursor was one of ``order``."""
+        return self.keys if self.order == order else None
 
 
 @strawberry.type(description="Where a page sits in the whole list.")
@@ -80,12 +105,15 @@ class Connection(Generic[T]):
 
 
 def connection(
-    items: Sequence[T], page: Page, count: Callable[[], Awaitable[int]], *, fetched_extra: bool
+    items: Sequence[T], page: Page, count: Callable[[], Awaitable[int]], *, fetched_extra: bool,
+    cursors: Sequence[str] | None = None,
 ) -> Connection[T]:
     """Wrap one fetched page. ``items`` may hold one item past the page (``fetched_extra``) to tell
-    whether a next page exists without counting."""
+    whether a next page exists without counting; ``cursors`` are the items' own, else offset cursors."""
     shown = list(items[: page.limit])
-    edges = [Edge(cursor=encode_cursor(page.offset + i), node=node) for i, node in enumerate(shown)]
+    if cursors is None:
+        cursors = [encode_cursor(page.offset + i) for i in range(len(shown))]
+    edges = [Edge(cursor=cursor, node=node) for cursor, node in zip(cursors, shown, strict=False)]
     return Connection(
         edges=edges,
         page_info=PageInfo(

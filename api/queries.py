@@ -11,17 +11,19 @@ from strawberry.types import Info
 
 from api.aggregates import summarize, wanted_cells
 from api.context import Context
-from api.dataloaders import AGENCY_COLUMNS, REGION_COLUMNS, REPORT_COLUMNS, fetch
+from api.dataloaders import AGENCY_COLUMNS, REGION_COLUMNS, fetch
 from api.errors import UserError
 from api.failures import count_failed_checks
-from api.filters import ReportFilter, agencies_conditions, report_conditions
-from api.pagination import Connection, Page, connection, node_fields, selected
+from api.filters import ReportFilter, agencies_conditions
+from api.pagination import Connection, Page, connection, selected
+from api.planner import NOT_PLANNED, report_by_id
 from api.ranking import count_agencies, rank_agencies
+from api.report_pages import reports_page
 from api.types.agency import Agency, load_agency
 from api.types.consistency import FailedCheck
 from api.types.ranking import AgencyMeasure, AgencyRank
 from api.types.region import Region, load_region
-from api.types.report import Report, prefetch
+from api.types.report import Report
 from api.types.summary import SummaryDimension, SummaryGroup
 from api.types.year import Year
 from db import models
@@ -44,19 +46,6 @@ class AgencyOrder(Enum):
     REGION_CODE = "region_code"
     PASS_RATE = "pass_rate"  # data quality, worst first (agencies with nothing checkable last)
     PASS_RATE_DESC = "pass_rate_desc"
-
-
-def _report_order(order: ReportOrder) -> list[SQLColumnExpression[Any]]:
-    r, a = models.Report, models.Agency
-    first: dict[ReportOrder, list[SQLColumnExpression[Any]]] = {
-        ReportOrder.ID: [],
-        ReportOrder.YEAR: [r.year],
-        ReportOrder.YEAR_DESC: [r.year.desc()],
-        ReportOrder.AGENCY_NAME: [a.name, r.year],
-        ReportOrder.CHECKS_FAILED_DESC: [r.checks_failed.desc()],
-        ReportOrder.PUBLISHED_AT_DESC: [r.published_at.desc().nulls_last()],
-    }
-    return [*first[order], r.id]
 
 
 def _pass_rate() -> ColumnElement[Any]:
@@ -163,6 +152,9 @@ class Query:
 
     @strawberry.field(description="One report by id.")
     async def report(self, info: Info[Context, None], id: int) -> Report | None:
+        planned = await report_by_id(info, id)
+        if planned is not NOT_PLANNED:
+            return planned  # type: ignore[return-value]  # the response itself, inserted as it is
         row = await info.context.loaders.report.load(id)
         return Report.from_row(row) if row else None
 
@@ -175,20 +167,7 @@ class Query:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Report]:
-        page = Page.from_args(first, after)
-        r, a = models.Report, models.Agency
-        conditions = report_conditions(filter)
-        joined = r.__table__.join(a.__table__, a.id == r.agency_id)
-        rows, count = await _page(
-            info,
-            select(*REPORT_COLUMNS).select_from(joined).where(*conditions),
-            select(func.count()).select_from(joined).where(*conditions),
-            _report_order(order_by),
-            page,
-        )
-        reports = [Report.from_row(row) for row in rows]
-        await prefetch(info, reports[: page.limit], node_fields(info, "edges", "node"))
-        return connection(reports, page, count, fetched_extra=True)
+        return await reports_page(info, filter, order_by, Page.from_args(first, after))
 
     @strawberry.field(description="One region by code.")
     async def region(self, info: Info[Context, None], code: str) -> Region | None:

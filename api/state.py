@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.settings import Settings
 from db.engine import async_url, create_engine, resolve_url, session_factory
+from db.pool import ReadPool
 
 
 @dataclass(slots=True)
@@ -17,21 +18,24 @@ class AppState:
     read_engine: AsyncEngine
     write_sessions: async_sessionmaker[AsyncSession]
     read_sessions: async_sessionmaker[AsyncSession]
+    # The API's reads: statements compiled once, no transaction around them (``db.pool``).
+    reads: ReadPool
+    write_url: str
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AppState:
         write_url = resolve_url(settings)
-        pool = {"pool_size": settings.pool_size, "max_overflow": settings.pool_overflow}
+        size = settings.connections_per_worker
+        pool = {"pool_size": size, "max_overflow": settings.pool_overflow}
         write = create_engine(write_url, settings, **pool)
         # Reads may go to a replica; without one they share the primary's engine.
-        read = (
-            create_engine(async_url(settings.database_read_url), settings, **pool)
-            if settings.database_read_url
-            else write
-        )
-        return cls(settings, write, read, session_factory(write), session_factory(read))
+        read_url = async_url(settings.database_read_url) if settings.database_read_url else write_url
+        read = create_engine(read_url, settings, **pool) if settings.database_read_url else write
+        return cls(settings, write, read, session_factory(write), session_factory(read),
+                   ReadPool(read_url, settings, size), write.url.render_as_string(hide_password=False))
 
     async def dispose(self) -> None:
+        await self.reads.close()
         await self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
             await self.read_engine.dispose()

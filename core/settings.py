@@ -19,6 +19,9 @@ from core.errors import ConfigError
 _MEMORY = re.compile(r"\d+(kB|MB|GB)")
 
 
+_SHARED_CONNECTIONS = 16  # what the workers of one server share by default: well below max_connections (100)
+
+
 def _text(name: str, raw: str) -> str:
     return raw
 
@@ -97,12 +100,16 @@ class Settings:
     data_dir: Path = _var("XXGK_DATA_DIR", parse=_path, factory=lambda: default_data_dir("pgdata"))
     statement_cache_size: int = _var("XXGK_STATEMENT_CACHE_SIZE", 100, _int)
     statement_timeout_ms: int = _var("XXGK_STATEMENT_TIMEOUT_MS", 10_000, _int)
-    pool_size: int = _var("XXGK_POOL_SIZE", 10, _positive(_int))
-    pool_overflow: int = _var("XXGK_POOL_OVERFLOW", 10, _int)
+    # None: from the worker count (``connections_per_worker``).
+    pool_size: int | None = _var("XXGK_POOL_SIZE", None, _positive(_int))
+    pool_overflow: int = _var("XXGK_POOL_OVERFLOW", 0, _int)
     # The server.
     api_key: str | None = _var("XXGK_API_KEY")
     host: str = _var("XXGK_HOST", "127.0.0.1")
     port: int = _var("XXGK_PORT", 8000, _int)
+    # Worker processes of `xxgk serve` (it also tells each worker how many there are, to size its pools);
+    # None: one per CPU (``worker_count``).
+    workers: int | None = _var("XXGK_WORKERS", None, _positive(_int))
     response_cache_mb: int = _var("XXGK_RESPONSE_CACHE_MB", 64, _int)
     response_cache_ttl_s: int = _var("XXGK_RESPONSE_CACHE_TTL", 300, _int)
     # Enough memory for a hash aggregate over millions of §3 cells instead of a sort spilled to disk.
@@ -112,6 +119,7 @@ class Settings:
     max_query_tokens: int = _var("XXGK_MAX_QUERY_TOKENS", 3000, _positive(_int))
     max_query_cost: int = _var("XXGK_MAX_QUERY_COST", 50_000, _positive(_int))
     plain_fields: bool = _var("XXGK_PLAIN_FIELDS", True, _flag)
+    planned_sql: bool = _var("XXGK_PLANNED_SQL", True, _flag)
     prometheus_multiproc_dir: Path | None = _var("PROMETHEUS_MULTIPROC_DIR", parse=_path)
     # Loading. The rollup is updated once per transaction, so fewer, larger ones cost less: 1,000 reports per
     # transaction took 0.1 ms less CPU per report than 500 (loader and server, paired runs).
@@ -119,6 +127,19 @@ class Settings:
     load_window: int = _var("XXGK_LOAD_WINDOW", 1000, _positive(_int))
     # Everywhere.
     debug: bool = _var("XXGK_DEBUG", False, _flag)
+
+    @property
+    def connections_per_worker(self) -> int:
+        """Connections each API process may hold to a database: ``XXGK_POOL_SIZE``, else 16 shared out among
+        the workers (at least 2, at most 10 each). A request holds one only while a statement runs."""
+        if self.pool_size is not None:
+            return self.pool_size
+        return max(2, min(10, _SHARED_CONNECTIONS // self.worker_count))
+
+    @property
+    def worker_count(self) -> int:
+        """``XXGK_WORKERS``, else one per CPU."""
+        return self.workers or os.cpu_count() or 1
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -396,7 +396,8 @@ async def _export_with_progress(url: str, outdir: Path, flt: ExportFilter, quiet
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to bind (XXGK_HOST, default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (XXGK_PORT, default 8000).")] = None,
-    workers: Annotated[int, typer.Option(help="Worker processes; the API holds no state.")] = 1,
+    workers: Annotated[int | None, typer.Option(
+        help="Worker processes (XXGK_WORKERS, default one per CPU); the API holds no state.")] = None,
 ) -> None:
     """Serve the GraphQL API (/graphql), the dashboard (/), /healthz and /metrics."""
     import copy
@@ -407,8 +408,11 @@ def serve(
     cfg = settings()
     url = database_url(cfg)
     run_db(lambda: _checked(url), url)
-    # Workers resolve the same database: hand them the URL the embedded server got.
+    # Workers resolve the same database: hand them the URL the embedded server got, and how many they are
+    # (each sizes its connection pools by it).
     os.environ.setdefault("DATABASE_URL", url)
+    workers = workers or cfg.worker_count
+    os.environ.update(XXGK_WORKERS=str(workers))
     # uvicorn's own logging, plus the app's loggers (xxgk.access: one JSON line per request) on stdout.
     log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
     log_config["formatters"]["plain"] = {"format": "%(message)s"}
