@@ -84,7 +84,7 @@ def extract_applications(stream: Stream, template: str, cut: bool = False) -> Ex
     _store_counts(out, stream, printed, template)
     for key, row in rows.items():
         if row.fixed is not None:
-            known[key] = row.fixed  # type: ignore[assignment]
+            known[key] = row.fixed
         elif row.recoverable:
             pending[key] = row
     _solve(out, stream, pending, known, template)
@@ -114,7 +114,7 @@ def _read_rows(stream: Stream, template: str, out: Extracted, cut: bool = False)
             continue  # stray ``|`` lines and header padding, not an empty row
         if len(values) >= 2 * WIDTH and _stacked(stream, run, template, rows, out):
             continue
-        wrapped = ()
+        wrapped: tuple[str, ...] = ()
         if run.after:
             after_line = lines[run.after[0]]
             wrapped = tuple(cells[i].text for i in run.after if lines[i] == after_line)
@@ -168,16 +168,17 @@ def _stacked(stream: Stream, run: Run, template: str, rows: dict[str, _Row], out
     labels = [*run.before, *run.own][-len(value_lines) :]
     if len(labels) < len(value_lines) or any(len(v) != WIDTH for v in value_lines):
         return False
-    keys = [row_named(cells[i].text, template) for i in labels]
+    named = [row_named(cells[i].text, template) for i in labels]
+    keys = [k for k in named if k is not None]
     order = APPLICATION_ROWS[template]
-    if None in keys or len(set(keys)) != len(keys) or any(k in rows for k in keys):
+    if len(keys) != len(named) or len(set(keys)) != len(keys) or any(k in rows for k in keys):
         return False
-    positions = [order.index(k) for k in keys]  # type: ignore[arg-type]
+    positions = [order.index(k) for k in keys]
     if positions != sorted(positions):
         return False
     for key, values in zip(keys, value_lines, strict=True):
-        rows[key] = _Row(key, run, values, lines[values[0]], fixed=())  # type: ignore[arg-type]
-    names = "、".join(_label(k, template) for k in keys)  # type: ignore[arg-type]
+        rows[key] = _Row(key, run, values, lines[values[0]], fixed=())
+    names = "、".join(_label(k, template) for k in keys)
     first = lines[run.cells[0]]
     out.issues.append(
         issue(IssueCode.ROWS_STACKED, first, f"§3 (line {first}): {len(keys)} row labels before their values ({names}); paired in order")
@@ -218,7 +219,7 @@ def _fill(read: list[int | None], gap: int) -> Vector | None:
     value = sum(known) if gap == WIDTH - 1 else known[-1] - sum(known[:-1])
     if value < 0:
         return None
-    return tuple(value if v is None else v for v in read)  # type: ignore[misc]
+    return tuple(value if v is None else v for v in read)
 
 
 # Dotted paths of every cell, built once: formatting them per cell costs more than reading the cell.
@@ -421,7 +422,8 @@ def _all_hold(values: dict[str, tuple[int | None, ...]], involved: list[str], te
             continue
         for c in range(WIDTH):
             cells = [values[r][c] for r in signs]
-            if None not in cells and sum(s * v for s, v in zip(signs.values(), cells, strict=True)) != 0:  # type: ignore[operator]
+            counts = [v for v in cells if v is not None]
+            if len(counts) == len(cells) and sum(s * v for s, v in zip(signs.values(), counts, strict=True)) != 0:
                 return False
     return True
 
@@ -576,9 +578,8 @@ def _required_vectors(
                 break
         else:
             for combination in product(*choices):
-                values = dict(zip(others, combination, strict=True))
-                vector = tuple(-signs[key] * sum(signs[r] * values[r][c] for r in others) for c in range(WIDTH))  # type: ignore[operator]
-                found.append(vector)
+                rows_ = [tuple(v or 0 for v in vector) for vector in combination]  # complete: no None here
+                found.append(_signed_sum(signs, others, rows_, -signs[key]))
     return found
 
 

@@ -273,9 +273,9 @@ class Report:
             }
             for cat, metrics in data.get("proactive", {}).items()
         }
-        ints = lambda table: {  # noqa: E731
-            k: {c: (None if v is None else int(v)) for c, v in cols.items()} for k, cols in table.items()
-        }
+        def ints(table: dict[str, dict[str, Any]]) -> dict[str, dict[str, Value]]:
+            return {k: {c: (None if v is None else int(v)) for c, v in cols.items()} for k, cols in table.items()}
+
         published = data.get("published_at")
         year = data.get("year")
         return cls(

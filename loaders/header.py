@@ -31,7 +31,8 @@ def _title_year(title: str) -> re.Match[str] | None:
     """The report year of a title: a plausible year, one written with 年 first."""
     found = [m for m in _YEAR.finditer(title) if 2007 < int(m.group(1) or m.group(2)) <= _LATEST]
     with_word = [m for m in found if m.group(1)]
-    return (with_word or found or [None])[0]
+    chosen = with_word or found
+    return chosen[0] if chosen else None
 _CJK_LINE = re.compile(r"[\u4e00-\u9fff()]{2,30}")
 # What an agency's name is made of (a test agency may carry digits: 第3测试镇); no sentence, no field label.
 _AGENCY_NAME = re.compile(r"(?=.*[\u4e00-\u9fff].*[\u4e00-\u9fff])[\u4e00-\u9fff()0-9A-Za-z·]{2,40}")

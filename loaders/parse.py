@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from loaders.applications import extract_applications
-from loaders.canonical import SECTION_HEADINGS, Issue, NotAReportError, Report, template_for_year
+from loaders.canonical import SECTION_HEADINGS, Issue, NotAReportError, Report, Severity, template_for_year
 from loaders.cells import tokenize
 from loaders.header import Header, body_year, published_date, read_header
 from loaders.issues import IssueCode, issue
@@ -153,7 +153,7 @@ def parse_text(text: str, *, year: int | None = None, agency: str | None = None)
         issues.extend(table.issues)
     for n in (1, 2, 3, 4, 5):
         if n not in sections:
-            severity = "warning" if n in REQUIRED else None
+            severity: Severity | None = "warning" if n in REQUIRED else None
             issues.append(issue(IssueCode.SECTION_MISSING, None, f"section {SECTION_HEADINGS[n]} not found", severity))
     report.issues = issues
     report.overview = overview

@@ -67,13 +67,13 @@ def extract_reviews(stream: Stream, headed: bool = True) -> Extracted:
         return out
     read = [stream.cells[i] for i in row]
     try:
-        values = [int(c.text) for c in read]  # fifteen counts, the common case (an empty or dash cell raises)
+        counts = [int(c.text) for c in read]  # fifteen counts, the common case (an empty or dash cell raises)
     except ValueError:
         pass
     else:
-        for path, value, i, c in zip(_PATHS, values, row, read, strict=True):
+        for path, count, i, c in zip(_PATHS, counts, row, read, strict=True):
             group, result = path[8:].split(".")
-            out.values[group][result] = value
+            out.values[group][result] = count
             out.locations[path] = (stream.lines[i], c.start, c.end)
         return out
     empty = 0
@@ -91,7 +91,9 @@ def _recover(out: Extracted, stream: Stream, run: list[int]) -> None:
     line = stream.lines[run[0]] if run else None
     cells = stream.cells
     numbers = tuple(cells[i].text for i in run) if all(cells[i].kind is _NUMBER for i in run) else ()
-    found = {values: tuple((run[ti], s, e) for ti, s, e in spans) for values, spans in splits(numbers, WIDTH, REVIEW_SUMS)}
+    found: dict[tuple[int, ...], tuple[tuple[int, int, int] | None, ...]] = {
+        values: tuple((run[ti], s, e) for ti, s, e in spans) for values, spans in splits(numbers, WIDTH, REVIEW_SUMS)
+    }
     glued = bool(found) and len(numbers) < WIDTH
     if numbers and all(n.isdigit() for n in numbers):
         for vector in sum_candidates([int(n) for n in numbers], WIDTH, REVIEW_SUMS):
