@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from api.dataloaders import Loaders
 from core.settings import Settings
+from services.uploads import UploadParser
 
 
 @dataclass(slots=True)
@@ -25,7 +26,9 @@ class Context:
     read_sessions: async_sessionmaker[AsyncSession]
     write_sessions: async_sessionmaker[AsyncSession]
     write_url: str = field(repr=False)
+    uploads: UploadParser = field(repr=False)
     loaders: Loaders = field(init=False)
+    summary_cost: int = 0  # what this request's summaries measured at run time cost (api.limits)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.read_sessions)

@@ -16,6 +16,8 @@ from core.errors import UsageError, XxgkError
 
 MASKED_MESSAGE = "Internal error. The request was logged; please try again or report it."
 TIMEOUT_MESSAGE = "The query took too long and was cancelled; ask for less (smaller pages, narrower filters)."
+BAD_INPUT_MESSAGE = ("A value in the request cannot be used: a number out of range, or text no database can "
+                     "hold (NUL, a lone surrogate).")
 
 
 class UserError(UsageError):
@@ -46,6 +48,32 @@ def _is_user_facing(error: GraphQLError) -> bool:
     return original is None or is_for_the_client(original)
 
 
+def _causes(error: GraphQLError) -> list[BaseException]:
+    """The error the resolver raised and what it wraps (SQLAlchemy's ``orig``, ``__cause__``), a few deep."""
+    found: list[BaseException] = []
+    pending: list[BaseException | None] = [error.original_error]
+    while pending and len(found) < 8:
+        cause = pending.pop()
+        if cause is None or any(cause is seen for seen in found):
+            continue
+        found.append(cause)
+        pending += [getattr(cause, "orig", None), cause.__cause__, cause.__context__]
+    return found
+
+
+def _is_bad_input(error: GraphQLError) -> bool:
+    # A value the driver cannot send (a number past its column, text that is not UTF-8) or PostgreSQL
+    # refuses as data (SQLSTATE class 22): the request's fault, whichever resolver passed it on.
+    for cause in _causes(error):
+        if isinstance(cause, UnicodeEncodeError):
+            return True
+        if type(cause).__name__ == "DataError" and type(cause).__module__.startswith("asyncpg"):
+            return True
+        if str(getattr(cause, "sqlstate", "") or "").startswith("22"):
+            return True
+    return False
+
+
 def _is_timeout(error: GraphQLError) -> bool:
     # SQLAlchemy wraps asyncpg's QueryCanceledError (statement_timeout); match on the name to stay driver-neutral.
     original = error.original_error
@@ -54,7 +82,8 @@ def _is_timeout(error: GraphQLError) -> bool:
 
 
 class MaskInternalErrors(MaskErrors):
-    """Replace internal errors by one neutral message (a statement timeout by its own), keep user-facing ones."""
+    """Replace internal errors by one neutral message (a statement timeout and a value the database cannot
+    take by their own), keep user-facing ones."""
 
     def __init__(self) -> None:
         super().__init__(should_mask_error=lambda error: not _is_user_facing(error), error_message=MASKED_MESSAGE)
@@ -63,4 +92,11 @@ class MaskInternalErrors(MaskErrors):
         masked = super().anonymise_error(error)
         if _is_timeout(error):
             masked.message = TIMEOUT_MESSAGE
+        elif _is_bad_input(error):
+            masked.message = BAD_INPUT_MESSAGE
         return masked
+
+
+def shown(value: str, chars: int = 40) -> str:
+    """A value quoted in an error message: whole when short, else its start and its length."""
+    return repr(value) if len(value) <= chars else f"{value[:chars]!r}… ({len(value):,} characters)"

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from functools import cache
 from typing import Any
 
 import orjson
 import strawberry
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionResult
 
+from api.auth import is_api_key
 from api.context import Context
-from api.errors import MaskInternalErrors
+from api.errors import TIMEOUT_MESSAGE, MaskInternalErrors
 from api.execution import ExecutionContext
 from api.limits import limit_extensions
 from api.mutations import Mutation
 from api.queries import Query
 from api.state import AppState
+from api.types.scalars import SCALARS
 from core.settings import Settings
 
 
@@ -39,6 +45,7 @@ def _schema(depth: int, aliases: int, tokens: int, cost: int, plain_fields: bool
         # Limits refuse a query before it runs; masking applies to whatever happens while it runs.
         extensions=[*limit_extensions(limits), MaskInternalErrors],
         execution_context_class=ExecutionContext if plain_fields else None,
+        config=StrawberryConfig(scalar_map=SCALARS),
     )
 
 
@@ -48,6 +55,19 @@ class XxgkGraphQL(GraphQL[Context, None]):
     def __init__(self, state: AppState, **kw: Any) -> None:
         super().__init__(build_schema(state.settings), **kw)
         self.state = state
+
+    async def execute_operation(self, request: Request, *args: Any, **kw: Any) -> Any:
+        """Parse, validate and execute within the request's time budget (``XXGK_REQUEST_TIMEOUT_MS``); a request
+        with the API key (an upload, which may take long to read) has none."""
+        settings = self.state.settings
+        if is_api_key(request.headers.get("authorization", ""), settings.api_key):
+            return await super().execute_operation(request, *args, **kw)
+        try:
+            async with asyncio.timeout(settings.request_timeout_ms / 1000):
+                return await super().execute_operation(request, *args, **kw)
+        except TimeoutError:
+            # Cancelled where it waited: a statement is cancelled in PostgreSQL too.
+            return ExecutionResult(data=None, errors=[GraphQLError(TIMEOUT_MESSAGE)])
 
     def encode_json(self, data: object) -> bytes:
         # UTF-8 as is (no \\u escapes for Chinese) and about ten times faster than the json module.
@@ -62,6 +82,7 @@ class XxgkGraphQL(GraphQL[Context, None]):
             read_sessions=state.read_sessions,
             write_sessions=state.write_sessions,
             write_url=state.write_engine.url.render_as_string(hide_password=False),
+            uploads=state.uploads,
         )
 
 

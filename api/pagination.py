@@ -17,6 +17,9 @@ from api.errors import UserError
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 _PREFIX = "xxgk:"
+_MAX_CURSOR = 64  # longer than any cursor this API hands out
+_MAX_OFFSET_DIGITS = 12  # an offset PostgreSQL's OFFSET takes, and more items than any list here holds
+_SHOWN_CURSOR = 40  # a cursor quoted in an error: enough to recognise it, never a megabyte of it
 
 T = TypeVar("T")
 
@@ -29,12 +32,14 @@ def encode_cursor(offset: int) -> str:
 def decode_cursor(cursor: str) -> int:
     """The offset a cursor stands for; a cursor this API did not hand out is a user error."""
     try:
-        raw = base64.urlsafe_b64decode(cursor.encode()).decode()
-        if raw.startswith(_PREFIX) and raw[len(_PREFIX) :].isdigit():
-            return int(raw[len(_PREFIX) :])
+        raw = base64.urlsafe_b64decode(cursor.encode()).decode() if len(cursor) <= _MAX_CURSOR else ""
+        digits = raw[len(_PREFIX) :]
+        if raw.startswith(_PREFIX) and digits.isdigit() and len(digits) <= _MAX_OFFSET_DIGITS:
+            return int(digits)
     except (binascii.Error, UnicodeError, ValueError):
         pass
-    raise UserError(f"invalid cursor {cursor!r}: pass an endCursor from a previous page")
+    shown = repr(cursor) if len(cursor) <= _SHOWN_CURSOR else f"{cursor[:_SHOWN_CURSOR]!r}… ({len(cursor):,} characters)"
+    raise UserError(f"invalid cursor {shown}: pass an endCursor from a previous page")
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from api.dataloaders import AGENCY_COLUMNS, REGION_COLUMNS, REPORT_COLUMNS, fetc
 from api.errors import UserError
 from api.failures import count_failed_checks
 from api.filters import ReportFilter, agencies_conditions, report_conditions
+from api.limits import check_summary_cost
 from api.pagination import Connection, Page, connection, node_fields, selected
 from api.ranking import count_agencies, rank_agencies
 from api.types.agency import Agency, load_agency
@@ -244,5 +245,8 @@ class Query:
         filter: ReportFilter | None = None,
         group_by: list[SummaryDimension] | None = None,
     ) -> list[SummaryGroup]:
+        context = info.context
+        context.summary_cost = check_summary_cost(info._raw_info, group_by or [], filter, context.summary_cost,
+                                                  context.settings.max_query_cost)
         return await summarize(info.context.read_sessions, filter, group_by or [], wanted_cells(selected(info)),
                                work_mem=info.context.settings.summary_work_mem)

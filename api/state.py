@@ -8,6 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.settings import Settings
 from db.engine import async_url, create_engine, resolve_url, session_factory
+from services.uploads import UploadParser
+
+PROBE_TIMEOUT_S = 2  # /readyz says "unavailable" when the database has not answered by then
 
 
 @dataclass(slots=True)
@@ -17,6 +20,9 @@ class AppState:
     read_engine: AsyncEngine
     write_sessions: async_sessionmaker[AsyncSession]
     read_sessions: async_sessionmaker[AsyncSession]
+    # /readyz's own connection: a pool busy with queries must not make the server look unready.
+    probe_engine: AsyncEngine
+    uploads: UploadParser  # ingestReport's parser process
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AppState:
@@ -29,9 +35,13 @@ class AppState:
             if settings.database_read_url
             else write
         )
-        return cls(settings, write, read, session_factory(write), session_factory(read))
+        probe = create_engine(async_url(settings.database_read_url) if settings.database_read_url else write_url,
+                              settings, pool_size=1, max_overflow=0, pool_timeout=PROBE_TIMEOUT_S)
+        return cls(settings, write, read, session_factory(write), session_factory(read), probe, UploadParser(settings))
 
     async def dispose(self) -> None:
+        self.uploads.close()
+        await self.probe_engine.dispose()
         await self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
             await self.read_engine.dispose()
