@@ -7,6 +7,8 @@ GraphQL its message reaches the client as the field's error. Anything else is ma
 
 from __future__ import annotations
 
+import re
+
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -42,10 +44,13 @@ async def error_response(request: Request, exc: Exception) -> Response:
     return JSONResponse({"error": message}, status_code=exc.http_status)
 
 
-def _is_user_facing(error: GraphQLError) -> bool:
+def is_user_facing(error: GraphQLError) -> bool:
+    """Whether a GraphQL error describes the request, so its message reaches the client (and needs no log)."""
     # Syntax and validation errors (limits included) carry no original error; they describe the query.
+    # graphql-core's own error about a variable's value (raised before execution, so at no path) too.
     original = error.original_error
-    return original is None or is_for_the_client(original)
+    return (original is None or is_for_the_client(original)
+            or (isinstance(original, GraphQLError) and not error.path))
 
 
 def _causes(error: GraphQLError) -> list[BaseException]:
@@ -86,7 +91,13 @@ class MaskInternalErrors(MaskErrors):
     take by their own), keep user-facing ones."""
 
     def __init__(self) -> None:
-        super().__init__(should_mask_error=lambda error: not _is_user_facing(error), error_message=MASKED_MESSAGE)
+        super().__init__(should_mask_error=lambda error: not is_user_facing(error), error_message=MASKED_MESSAGE)
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        processed = super()._process_errors(errors)
+        for error in processed:
+            error.message = shortened(error.message)  # a name or value quoted from the request may be huge
+        return processed
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         masked = super().anonymise_error(error)
@@ -95,6 +106,17 @@ class MaskInternalErrors(MaskErrors):
         elif _is_bad_input(error):
             masked.message = BAD_INPUT_MESSAGE
         return masked
+
+
+_LONG_WORD = re.compile(r"\S{61,}")
+_MAX_MESSAGE = 1000
+
+
+def shortened(message: str) -> str:
+    """An error message without a megabyte of the request in it: a long word (a field name, a quoted value)
+    cut to its first 40 characters and its length, and the whole at most 1,000 characters."""
+    message = _LONG_WORD.sub(lambda m: f"{m.group()[:40]}… ({len(m.group()):,} characters)", message)
+    return message if len(message) <= _MAX_MESSAGE else message[:_MAX_MESSAGE] + "…"
 
 
 def shown(value: str, chars: int = 40) -> str:

@@ -15,6 +15,7 @@ from api.dataloaders import AGENCY_COLUMNS, REGION_COLUMNS, REPORT_COLUMNS, fetc
 from api.errors import UserError
 from api.failures import count_failed_checks
 from api.filters import ReportFilter, agencies_conditions, report_conditions
+from api.inputs import MAX_SEARCH_CHARS, text_argument
 from api.limits import check_summary_cost
 from api.pagination import Connection, Page, connection, node_fields, selected
 from api.ranking import count_agencies, rank_agencies
@@ -104,6 +105,8 @@ class Query:
     ) -> Agency | None:
         if id is not None:
             return await load_agency(info, id)
+        text_argument("name", name)
+        text_argument("regionCode", region_code)
         if name is None or region_code is None:
             raise UserError("agency needs an id, or a name and a regionCode")
         a = models.Agency
@@ -193,7 +196,7 @@ class Query:
 
     @strawberry.field(description="One region by code.")
     async def region(self, info: Info[Context, None], code: str) -> Region | None:
-        return await load_region(info, code)
+        return await load_region(info, text_argument("code", code) or "")
 
     @strawberry.field(description="Regions by code, optionally of one level, below one parent, or matching a name.")
     async def regions(
@@ -207,6 +210,9 @@ class Query:
     ) -> Connection[Region]:
         page = Page.from_args(first, after)
         g = models.Region
+        text_argument("level", level)
+        text_argument("parentCode", parent_code)
+        text_argument("search", search, MAX_SEARCH_CHARS)
         conditions: list[ColumnElement[bool]] = []
         if level is not None:
             conditions.append(g.level == level)

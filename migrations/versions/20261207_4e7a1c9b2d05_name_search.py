@@ -7,7 +7,6 @@ Create Date: 2026-12-07 09:00:00
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
 from alembic import op
 
 revision: str = "4e7a1c9b2d05"
@@ -19,8 +18,10 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     # pg_trgm is a trusted extension (PostgreSQL 13+): the database's owner may create it.
     op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    op.create_index("ix_agency_name_trgm", "agency", [sa.text("lower(name) gin_trgm_ops")], postgresql_using="gin")
-    op.create_index("ix_region_name_trgm", "region", [sa.text("lower(name) gin_trgm_ops")], postgresql_using="gin")
+    op.create_index("ix_agency_name_trgm", "agency", ["name"], postgresql_using="gin",
+                    postgresql_ops={"name": "gin_trgm_ops"})
+    op.create_index("ix_region_name_trgm", "region", ["name"], postgresql_using="gin",
+                    postgresql_ops={"name": "gin_trgm_ops"})
 
 
 def downgrade() -> None:
