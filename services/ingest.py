@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import errno
 import fnmatch
 import glob
 import hashlib
@@ -150,7 +151,7 @@ def _walk(folder: str, unreadable: dict[str, str]) -> Iterator[str]:
 
 def _link_error(exc: OSError) -> str:
     reason = exc.strerror or type(exc).__name__
-    return f"{reason} (a link loop)" if exc.errno == getattr(os, "ELOOP", None) else reason
+    return f"{reason} (a link loop)" if exc.errno == errno.ELOOP else reason
 
 
 def _glob(pattern: str) -> Iterator[str]:

@@ -75,14 +75,14 @@ def prepare(path: str, overrides: Overrides | None = None, *, synthetic: bool = 
     try:
         incoming, counts = _prepare(path, data, sha, overrides, synthetic)
     except _Failed as exc:
-        return Prepared(label, sha, reason=str(exc), skipped=exc.skipped)
+        return Prepared(label, sha, reason=shown(str(exc)), skipped=exc.skipped)
     return Prepared(label, sha, incoming, issue_counts=counts)
 
 
 def _prepare(path: str, data: bytes, sha: str, overrides: Overrides,
              synthetic: bool) -> tuple[Incoming, dict[str, int]]:
     try:
-        report, text, fmt = parse_bytes(data, Path(path).name, overrides)
+        report, text, fmt = parse_bytes(data, shown(Path(path).name), overrides)
     except ParseFailure as exc:
         raise _Failed(str(exc), skipped=exc.not_a_report) from None
     except Exception as exc:  # noqa: BLE001 - a bug met by this document fails this document only

@@ -20,8 +20,8 @@ from loaders.readers.document import (
 from loaders.readers.docx import read_docx
 from loaders.readers.html import read_html
 from loaders.readers.image import read_image
-from loaders.readers.office import read_doc, read_wps
 from loaders.readers.limits import one_document
+from loaders.readers.office import read_doc, read_wps
 from loaders.readers.pdf import read_pdf
 from loaders.readers.spreadsheet import read_xls, read_xlsx
 from loaders.readers.text import read_text
