@@ -21,6 +21,7 @@ from api.cache import CachedEndpoint
 from api.errors import error_response
 from api.export import export_routes
 from api.graphql import graphql_app
+from api.limits import dimension_cardinality
 from api.observability import ObservabilityMiddleware, metrics
 from api.state import PROBE_TIMEOUT_S, AppState
 from core.errors import XxgkError
@@ -54,6 +55,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # The gazetteer's counts that the cost of a summary reads: loaded now, not in the first query's validation.
+        dimension_cardinality()
+        if settings.api_key:  # uploads are possible: their parser process starts now, not on the first one
+            state.uploads.start()
         # What exists at startup (schema, mappers, statements, the gazetteer) lives as long as the process.
         # Frozen, a full collection no longer walks it: a summary's response leaves thousands of objects to
         # the collector, and walking the whole heap after them took a fifth of the server's CPU.

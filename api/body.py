@@ -22,6 +22,10 @@ class BodyTooLargeError(UsageError):
     http_status = 413
 
 
+class _TooLarge(Exception):  # noqa: N818 - not an XxgkError: it must pass the app's handlers up to BodyLimit
+    """Raised from ``receive`` at the first chunk past the limit."""
+
+
 def upload_body_bytes(max_upload_mb: int) -> int:
     """The largest body of a request that uploads a document of ``max_upload_mb`` (base64 takes 4 bytes per 3)."""
     return max_upload_mb * 1024 * 1024 * 4 // 3 + _ENVELOPE
@@ -52,6 +56,7 @@ class BodyLimit:
             await _refuse(send, error)
             return
         received = 0
+        started = False
 
         async def counting() -> Message:
             nonlocal received
@@ -59,10 +64,20 @@ class BodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise error  # answered 413 by the app's handler of XxgkError
+                    raise _TooLarge
             return message
 
-        await self.app(scope, counting, send)
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting, sending)
+        except _TooLarge:
+            if started:
+                raise
+            await _refuse(send, error)
 
 
 def _content_length(scope: Scope) -> int | None:
@@ -80,6 +95,7 @@ def _size(limit: int) -> str:
 
 
 async def _refuse(send: Send, error: BodyTooLargeError) -> None:
+    """413 with ``Connection: close``, so that the server reads no more of the body."""
     import orjson
 
     body = orjson.dumps({"error": str(error)})

@@ -154,6 +154,10 @@ def upload_name(name: str) -> str:
     return f"{stem}.{suffix[:10]}" if suffix else stem
 
 
+def warm_up() -> None:
+    """Nothing: called in a new parser process, it makes the process import this module (and the parser)."""
+
+
 def prepare_upload(name: str, data: bytes, overrides: Overrides, synthetic: bool, limits: ReadLimits) -> Prepared:
     """``prepare`` for a document received whole (``ingestReport``): a temporary copy named like the upload (its
     extension picks the reader), read within ``limits``."""

@@ -15,7 +15,7 @@ from concurrent.futures.process import BrokenProcessPool
 from core.settings import Settings
 from loaders.pipeline import Overrides
 from loaders.readers.limits import ReadLimits
-from services.prepare import Prepared, prepare_upload, shown
+from services.prepare import Prepared, prepare_upload, shown, warm_up
 from services.workers import context, start_worker
 
 
@@ -31,6 +31,10 @@ class UploadParser:
             self._pool = ProcessPoolExecutor(1, mp_context=context(), initializer=start_worker,
                                              initargs=(os.getpid(), self.limits))
         return self._pool
+
+    def start(self) -> None:
+        """Start the process and its imports now (a server that takes uploads), not on the first upload."""
+        self._process().submit(warm_up)
 
     async def prepare(self, name: str, data: bytes, overrides: Overrides, synthetic: bool) -> Prepared:
         """The document read, parsed, placed and checked, or why it could not be."""
