@@ -90,7 +90,7 @@ def _zip(parts: list[tuple[str, bytes, int, bytes]]) -> bytes:
 def docx_span_bomb(span: int = 10**9) -> bytes:
     """A DOCX whose one table cell spans ``span`` grid columns (``gridSpan``)."""
     cell = f'<w:tc><w:tcPr><w:gridSpan w:val="{span}"/></w:tcPr>{_paragraph("1")}</w:tc>'
-    return docx(f"<w:tbl><w:tr>{cell}</w:tr></w:tbl>")
+    return docx(f'<w:tbl><w:tblGrid><w:gridCol w:w="2000"/></w:tblGrid><w:tr>{cell}</w:tr></w:tbl>')
 
 
 def _paragraph(text: str) -> str:

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 import docx
 from docx.document import Document as WordDocument
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.exceptions import InvalidXmlError
 from docx.oxml.ns import qn
 from docx.oxml.table import CT_Tc
 from docx.table import Table, _Cell
@@ -48,7 +49,10 @@ def read_docx(data: bytes) -> Document:
             word = docx.Document(io.BytesIO(data))
         except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
             raise UnreadableDocumentError(f"not a readable DOCX file (corrupt or another format): {exc}") from exc
-        lines = [line for line in _body_lines(word) if line.strip()]
+        try:
+            lines = [line for line in _body_lines(word) if line.strip()]
+        except InvalidXmlError as exc:  # a part python-docx cannot lay out (a table without its grid)
+            raise UnreadableDocumentError(f"not a readable DOCX file (corrupt): {exc}") from exc
     return Document(text="\n".join(lines) + "\n", format="docx", encoding=None)
 
 

@@ -144,4 +144,4 @@ def table_cells(count: int, kind: str) -> None:
     spent.cells += count
     if spent.cells > spent.limits.table_cells:
         raise ExpansionError(f"the {kind} tables span more than {spent.limits.table_cells:,} grid cells "
-                             "(XXGK_MAX_TABLE_CELLS): rowspan/colspan out of all proportion?")
+                             "(XXGK_MAX_TABLE_CELLS): a table out of all proportion?")

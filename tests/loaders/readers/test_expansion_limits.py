@@ -57,7 +57,7 @@ def test_docx_parts_within_each_limit_may_still_add_up_past_the_total():
 def test_a_docx_cell_spanning_a_billion_columns_is_refused_before_it_is_laid_out():
     message, peak = _refusal(hostile.docx_span_bomb(10**9), "span.docx")
     assert message.endswith("the DOCX tables span more than 100,000 grid cells (XXGK_MAX_TABLE_CELLS): "
-                            "rowspan/colspan out of all proportion?")
+                            "a table out of all proportion?")
     assert peak < 20 * MB
 
 
@@ -74,6 +74,19 @@ def test_an_html_table_within_the_limit_keeps_its_spans():
     assert read_document(page, "t.html").text == "a\t\t\n1\t2\t3\n"
     with expansion_limits(ReadLimits(table_cells=5)):
         assert "more than 5 grid cells" in _refusal(page, "t.html")[0]
+
+
+def test_a_sheet_declared_a_million_rows_wide_and_long_is_refused_before_it_is_iterated():
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active["A1"] = "一、总体情况"
+    book.active["XFD1048576"] = 1  # the last cell of a sheet: its dimensions become 16,384 × 1,048,576
+    data = io.BytesIO()
+    book.save(data)
+    message, _ = _refusal(data.getvalue(), "sheet.xlsx")
+    assert message == ("sheet.xlsx: the XLSX tables span more than 100,000 grid cells (XXGK_MAX_TABLE_CELLS): a "
+                       "table out of all proportion?")
 
 
 def test_a_pdf_deflate_bomb_stops_at_the_part_limit():
