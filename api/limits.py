@@ -2,9 +2,10 @@
 
 The cost estimate counts how many times each field would resolve: a connection multiplies its ``edges``
 by ``first`` (20 when absent, 100 when it comes from a variable), ``summary`` by how many groups its
-``groupBy`` can give (:func:`summary_groups`), any other list by ``LIST_FACTOR``; a §3 ``matrix`` counts as
-its ``rows`` with every field would. The four limits are
-settings (``XXGK_MAX_QUERY_DEPTH``, ``_ALIASES``, ``_TOKENS``, ``_COST``).
+``groupBy`` can give within its filter (:func:`summary_groups`; when a variable gives either, ``summary``
+measures itself once it knows them, :func:`check_summary_cost`), any other list by ``LIST_FACTOR``; a §3
+``matrix`` counts as its ``rows`` with every field would. The four limits are settings
+(``XXGK_MAX_QUERY_DEPTH``, ``_ALIASES``, ``_TOKENS``, ``_COST``).
 
 Depth, aliases and cost are measured in one walk in which each fragment is measured once (per parent type
 and page size), however many times it is spread: a document of fragments that each spread the next twice
