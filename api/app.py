@@ -1,7 +1,8 @@
-"""The ASGI application: GraphQL at /graphql, the dashboard at /, /healthz, /metrics and bulk exports."""
+"""The ASGI application: GraphQL at /graphql, the dashboard at /, /healthz, /readyz, /metrics and bulk exports."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import logging
@@ -15,12 +16,14 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from api import dashboard
+from api.body import BodyLimit
 from api.cache import CachedEndpoint
 from api.errors import error_response
 from api.export import export_routes
 from api.graphql import graphql_app
+from api.limits import dimension_cardinality
 from api.observability import ObservabilityMiddleware, metrics
-from api.state import AppState
+from api.state import PROBE_TIMEOUT_S, AppState
 from core.errors import XxgkError
 from core.settings import Settings
 
@@ -29,14 +32,19 @@ _YOUNG_THRESHOLD = 20_000
 
 
 async def healthz(request: Request) -> JSONResponse:
-    """Ok when the database answers."""
+    """Liveness: the process answers. It asks nothing of the database, so a busy server is still alive."""
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    """Readiness: ok when the database answers, through a connection of its own (``AppState.probe_engine``)."""
     state: AppState = request.app.state.xxgk
     try:
-        async with state.read_engine.connect() as conn:
+        async with asyncio.timeout(PROBE_TIMEOUT_S), state.probe_engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
-        log.warning("health check failed: %s", exc)
-        return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+    except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
+        log.warning("readiness check failed: %s", exc)
+        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
     return JSONResponse({"status": "ok", "database": "ok"})
 
 
@@ -47,6 +55,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # The gazetteer's counts that the cost of a summary reads: loaded now, not in the first query's validation.
+        dimension_cardinality()
+        if settings.api_key:  # uploads are possible: their parser process starts now, not on the first one
+            state.uploads.start()
         # What exists at startup (schema, mappers, statements, the gazetteer) lives as long as the process.
         # Frozen, a full collection no longer walks it: a summary's response leaves thousands of objects to
         # the collector, and walking the whole heap after them took a fifth of the server's CPU.
@@ -65,10 +77,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await state.dispose()
 
     app = Starlette(
-        routes=[Route("/healthz", healthz), Route("/metrics", metrics),
+        routes=[Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics),
                 Route("/graphql", CachedEndpoint(graphql_app(state), state), methods=["GET", "POST"]), *export_routes(),
                 *dashboard.routes],
-        middleware=[Middleware(ObservabilityMiddleware)],
+        # Outermost first: every request is counted and logged, a refused body included.
+        middleware=[Middleware(ObservabilityMiddleware), Middleware(BodyLimit, state=state)],
         exception_handlers={XxgkError: error_response},
         lifespan=lifespan,
     )

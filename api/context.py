@@ -11,6 +11,7 @@ from starlette.responses import Response
 from api.dataloaders import Loaders
 from core.settings import Settings
 from db.pool import ReadPool
+from services.uploads import UploadParser
 
 
 @dataclass(slots=True)
@@ -28,7 +29,9 @@ class Context:
     write_sessions: async_sessionmaker[AsyncSession]
     reads: ReadPool
     write_url: str = field(repr=False)
+    uploads: UploadParser = field(repr=False)
     loaders: Loaders = field(init=False)
+    summary_cost: int = 0  # what this request's summaries measured at run time cost (api.limits)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.reads)

@@ -50,6 +50,7 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
 from api.planner import Planned
+from api.types.scalars import NAME as BIG_INT
 
 log = logging.getLogger("xxgk.api.execution")
 
@@ -68,7 +69,8 @@ Resolved = dict[tuple[int, int], tuple[Any, Any]]
 # id(GraphQLField) → (that field, what _read_source says of it). Holding the field keeps its id from being
 # reused by another schema's field (tests build several schemas).
 _SOURCES: dict[int, tuple[GraphQLField, Source | None]] = {}
-_BUILT_IN = frozenset(specified_scalar_types)
+# Scalars read without the ordinary path: the built-in ones, and the 64-bit integer of §3/§4 cells and sums.
+_BUILT_IN = frozenset(specified_scalar_types) | {BIG_INT}
 _MISSING = object()
 _TYPENAME = "__typename"
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1  # GraphQL's Int is 32-bit
@@ -433,6 +435,8 @@ def _scalar(value: Any, plan: Source) -> Any:
     if value_type is int and scalar is GraphQLInt and _INT_MIN <= value <= _INT_MAX:
         return value
     if (value_type is str and scalar is GraphQLString) or (value_type is bool and scalar is GraphQLBoolean):
+        return value
+    if value_type is int and scalar.name == BIG_INT and -(2**63) <= value < 2**63:
         return value
     try:
         serialized = scalar.serialize(value)

@@ -7,7 +7,8 @@ from typing import Any
 import strawberry
 from sqlalchemy import ColumnElement, Select, and_, exists, select
 
-from api.errors import UserError
+from api.errors import UserError, shown
+from api.inputs import MAX_SEARCH_CHARS, YEAR_RANGE, int_argument, text_argument
 from checks import CHECK_CODES
 from db import models
 from loaders.canonical import TEMPLATES
@@ -28,7 +29,8 @@ class ReportFilter:
     )
     failed_check: str | None = strawberry.field(default=None, description="A check code that failed, e.g. S3_ROW_SUM.")
     has_issues: bool | None = strawberry.field(default=None, description="True: the parser reported issues.")
-    search: str | None = strawberry.field(default=None, description="Part of the agency name.")
+    search: str | None = strawberry.field(
+        default=None, description=f"Part of the agency name (at most {MAX_SEARCH_CHARS} characters).")
     agency_id: int | None = strawberry.field(default=None, description="One agency's reports (Agency.id).")
     synthetic: bool | None = strawberry.field(default=None, description="True: only synthetic test data.")
 
@@ -48,6 +50,9 @@ def agency_conditions(f: ReportFilter | None) -> list[ColumnElement[bool]]:
         return []
     a = models.Agency
     conditions: list[ColumnElement[bool]] = []
+    text_argument("filter.regionCode", f.region_code)
+    text_argument("filter.kind", f.kind)
+    text_argument("filter.search", f.search, MAX_SEARCH_CHARS)
     if f.agency_id is not None:
         conditions.append(a.id == f.agency_id)
     if f.region_code is not None:
@@ -64,6 +69,8 @@ def agency_conditions(f: ReportFilter | None) -> list[ColumnElement[bool]]:
 def year_template_conditions(f: ReportFilter, year: Any, template: Any) -> list[ColumnElement[bool]]:
     """year / yearFrom / yearTo / template over the given columns (of report, or of the summary rollup)."""
     conditions: list[ColumnElement[bool]] = []
+    for name, value in (("year", f.year), ("yearFrom", f.year_from), ("yearTo", f.year_to)):
+        int_argument(f"filter.{name}", value, *YEAR_RANGE)
     if f.year is not None:
         conditions.append(year == f.year)
     if f.year_from is not None:
@@ -72,7 +79,7 @@ def year_template_conditions(f: ReportFilter, year: Any, template: Any) -> list[
         conditions.append(year <= f.year_to)
     if f.template is not None:
         if f.template not in TEMPLATES:
-            raise UserError(f"unknown template {f.template!r}; known: {', '.join(TEMPLATES)}")
+            raise UserError(f"unknown template {shown(f.template)}; known: {', '.join(TEMPLATES)}")
         conditions.append(template == f.template)
     return conditions
 
@@ -89,7 +96,7 @@ def report_only_conditions(f: ReportFilter | None) -> list[ColumnElement[bool]]:
         conditions.append(r.issue_count > 0 if f.has_issues else r.issue_count == 0)
     if f.failed_check is not None:
         if f.failed_check not in CHECK_CODES:
-            raise UserError(f"unknown check code {f.failed_check!r}; known: {', '.join(sorted(CHECK_CODES))}")
+            raise UserError(f"unknown check code {shown(f.failed_check)}; known: {', '.join(sorted(CHECK_CODES))}")
         c = models.CheckResult
         conditions.append(
             exists().where(c.report_id == r.id, c.code == f.failed_check, c.status == "failed")

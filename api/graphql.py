@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from functools import cache
 from typing import Any
 
 import orjson
 import strawberry
+from cross_web import HTTPException
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionResult
 
+from api.auth import is_api_key
 from api.context import Context
-from api.errors import MaskInternalErrors
+from api.errors import TIMEOUT_MESSAGE, MaskInternalErrors, is_user_facing
 from api.execution import ExecutionContext, PlannedExecutionContext
+from api.inputs import MAX_TEXT_CHARS
 from api.limits import limit_extensions
 from api.mutations import Mutation
 from api.queries import Query
 from api.state import AppState
+from api.types.scalars import SCALARS
 from core.settings import Settings
 
 
@@ -29,16 +37,23 @@ def build_schema(settings: Settings) -> strawberry.Schema:
                    settings.max_query_cost, settings.plain_fields)
 
 
+class _Schema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        """Log what went wrong in the server; a mistake in the request is the client's to read, not the log's."""
+        super().process_errors([e for e in errors if not is_user_facing(e)], execution_context)
+
+
 @cache
 def _schema(depth: int, aliases: int, tokens: int, cost: int, plain_fields: bool) -> strawberry.Schema:
     limits = replace(Settings(), max_query_depth=depth, max_query_aliases=aliases, max_query_tokens=tokens,
                      max_query_cost=cost)
-    return strawberry.Schema(
+    return _Schema(
         query=Query,
         mutation=Mutation,
         # Limits refuse a query before it runs; masking applies to whatever happens while it runs.
         extensions=[*limit_extensions(limits), MaskInternalErrors],
         execution_context_class=ExecutionContext if plain_fields else PlannedExecutionContext,
+        config=StrawberryConfig(scalar_map=SCALARS),
     )
 
 
@@ -48,6 +63,34 @@ class XxgkGraphQL(GraphQL[Context, None]):
     def __init__(self, state: AppState, **kw: Any) -> None:
         super().__init__(build_schema(state.settings), **kw)
         self.state = state
+
+    async def execute_operation(self, request: Request, *args: Any, **kw: Any) -> Any:
+        """Parse, validate and execute within the request's time budget (``XXGK_REQUEST_TIMEOUT_MS``); a request
+        with the API key (an upload, which may take long to read) has none."""
+        settings = self.state.settings
+        if is_api_key(request.headers.get("authorization", ""), settings.api_key):
+            return await super().execute_operation(request, *args, **kw)
+        try:
+            async with asyncio.timeout(settings.request_timeout_ms / 1000):
+                return await super().execute_operation(request, *args, **kw)
+        except TimeoutError:
+            # Cancelled where it waited: a statement is cancelled in PostgreSQL too.
+            return ExecutionResult(data=None, errors=[GraphQLError(TIMEOUT_MESSAGE)])
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """The request's JSON: an object (a list is a batch, which is refused as such), else a 400."""
+        try:
+            payload = self.decode_json(data)
+        except (ValueError, RecursionError):  # not JSON, or nested past what a parser should follow
+            raise HTTPException(400, "Unable to parse request body as JSON") from None
+        if not isinstance(payload, dict | list):
+            raise HTTPException(400, "The request body must be a JSON object with a `query`")
+        for operation in payload if isinstance(payload, list) else [payload]:
+            name = operation.get("operationName") if isinstance(operation, dict) else None
+            if isinstance(name, str) and len(name) > MAX_TEXT_CHARS:  # it would be quoted back when unknown
+                raise HTTPException(400, f"operationName is {len(name):,} characters long; at most "
+                                         f"{MAX_TEXT_CHARS} are taken")
+        return payload
 
     def encode_json(self, data: object) -> bytes:
         # UTF-8 as is (no \\u escapes for Chinese) and about ten times faster than the json module.
@@ -63,6 +106,7 @@ class XxgkGraphQL(GraphQL[Context, None]):
             write_sessions=state.write_sessions,
             reads=state.reads,
             write_url=state.write_url,
+            uploads=state.uploads,
         )
 
 

@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
-import hmac
-import tempfile
 from datetime import date
 from enum import Enum
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import strawberry
 from strawberry.types import Info
 
+from api.auth import bearer_token, is_api_key
 from api.context import Context
 from api.dataloaders import Loaders, SessionReads
 from api.errors import NotAuthorizedError, UserError
+from api.inputs import text_argument
 from api.types.report import Report
+from services.prepare import REPORT_YEARS, upload_name
 
 if TYPE_CHECKING:
-    from services.prepare import Prepared
-
-MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+    from loaders.pipeline import Overrides
 
 
 @strawberry.enum(description="How `content` is encoded.")
@@ -55,45 +52,37 @@ def require_api_key(info: Info[Context, None]) -> None:
     if not configured:
         raise NotAuthorizedError("writes are disabled: the server has no XXGK_API_KEY")
     header = info.context.request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    if bearer_token(header) is None:
         raise NotAuthorizedError("ingestReport needs an 'Authorization: Bearer <API key>' header")
-    if not hmac.compare_digest(token.strip().encode(), configured.encode()):
+    if not is_api_key(header, configured):
         raise NotAuthorizedError("the API key is not valid")
 
 
-def _decode(content: str, encoding: ContentEncoding) -> bytes:
+def _decode(content: str, encoding: ContentEncoding, max_mb: int) -> bytes:
     if encoding is ContentEncoding.TEXT:
-        data = content.encode("utf-8")
+        data = content.encode("utf-8", "surrogatepass")
     else:
         try:
             data = base64.b64decode(content, validate=True)
         except (binascii.Error, ValueError):
             raise UserError("content is not valid base64") from None
-    if len(data) > MAX_DOCUMENT_BYTES:
-        raise UserError(f"the document is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB")
+    if len(data) > max_mb * 1024 * 1024:
+        raise UserError(f"the document is larger than {max_mb} MB (XXGK_MAX_UPLOAD_MB)")
     return data
 
 
-def _prepare(filename: str, data: bytes, metadata: IngestMetadata) -> Prepared:
-    """Run the loader's own ``prepare`` on a temporary copy named like the upload (the suffix picks the reader)."""
+def _overrides(filename: str, metadata: IngestMetadata) -> Overrides:
     from loaders.pipeline import Overrides
-    from services.prepare import prepare
 
-    name = Path(filename).name or "document.txt"
-    overrides = Overrides(
-        agency=metadata.agency,
-        region_code=metadata.region_code,
+    if metadata.year is not None and metadata.year not in REPORT_YEARS:
+        raise UserError(f"metadata.year {metadata.year} is not a report year ({REPORT_YEARS[0]}–{REPORT_YEARS[-1]})")
+    return Overrides(
+        agency=text_argument("metadata.agency", metadata.agency),
+        region_code=text_argument("metadata.regionCode", metadata.region_code, 12),
         year=metadata.year,
-        source_url=metadata.source_url or f"upload:{name}",
+        source_url=text_argument("metadata.sourceUrl", metadata.source_url, 2000) or f"upload:{upload_name(filename)}",
         published_at=metadata.published_at,
     )
-    with tempfile.TemporaryDirectory(prefix="xxgk-ingest-") as folder:
-        path = Path(folder) / name
-        path.write_bytes(data)
-        prepared = prepare(str(path), overrides, synthetic=metadata.synthetic)
-    prepared.path = name
-    return prepared
 
 
 @strawberry.type
@@ -113,9 +102,12 @@ class Mutation:
         require_api_key(info)
         from db.writer import store_reports
 
-        data = _decode(content, encoding)
-        # Parsing is CPU work: keep it off the event loop.
-        prepared = await asyncio.to_thread(_prepare, filename, data, metadata or IngestMetadata())
+        text_argument("filename", filename, 1000)
+        metadata = metadata or IngestMetadata()
+        overrides = _overrides(filename, metadata)
+        data = _decode(content, encoding, info.context.settings.max_upload_mb)
+        # Reading is CPU work, and a document may be built to take all the memory it can: another process.
+        prepared = await info.context.uploads.prepare(filename, data, overrides, metadata.synthetic)
         if prepared.incoming is None:
             return IngestResult(status="failed", reason=prepared.reason, report=None)
         (stored,) = await store_reports(info.context.write_url, [prepared.incoming])

@@ -26,7 +26,7 @@ LATENCY = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
 )
 # Known routes keep their path; anything else is "other", so random URLs cannot blow up the label set.
-ROUTES = frozenset({"/graphql", "/healthz", "/metrics", "/"})
+ROUTES = frozenset({"/graphql", "/healthz", "/readyz", "/metrics", "/"})
 
 
 class ObservabilityMiddleware:

@@ -23,6 +23,9 @@ from api.errors import UserError
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 _PREFIX = "xxgk:"
+_MAX_CURSOR = 512  # longer than any cursor this API hands out (an offset, an order and its keys)
+_MAX_OFFSET_DIGITS = 12  # an offset PostgreSQL's OFFSET takes, and more items than any list here holds
+_SHOWN_CURSOR = 40  # a cursor quoted in an error: enough to recognise it, never a megabyte of it
 
 T = TypeVar("T")
 
@@ -40,9 +43,9 @@ def decode_cursor(cursor: str) -> int:
 
 def _decode(cursor: str) -> tuple[int, str | None, tuple[str, ...]]:
     try:
-        raw = base64.urlsafe_b64decode(cursor.encode()).decode()
+        raw = base64.urlsafe_b64decode(cursor.encode()).decode() if len(cursor) <= _MAX_CURSOR else ""
         offset, _, rest = raw[len(_PREFIX) :].partition(":")
-        if raw.startswith(_PREFIX) and offset.isdigit():
+        if raw.startswith(_PREFIX) and offset.isdigit() and len(offset) <= _MAX_OFFSET_DIGITS:
             if not rest:
                 return int(offset), None, ()
             order, _, keys = rest.partition(":")
@@ -50,7 +53,8 @@ def _decode(cursor: str) -> tuple[int, str | None, tuple[str, ...]]:
                 return int(offset), order, tuple(keys.split(":"))
     except (binascii.Error, UnicodeError, ValueError):
         pass
-    raise UserError(f"invalid cursor {cursor!r}: pass an endCursor from a previous page")
+    shown = repr(cursor) if len(cursor) <= _SHOWN_CURSOR else f"{cursor[:_SHOWN_CURSOR]!r}… ({len(cursor):,} characters)"
+    raise UserError(f"invalid cursor {shown}: pass an endCursor from a previous page")
 
 
 @dataclass(frozen=True, slots=True)

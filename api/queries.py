@@ -15,6 +15,8 @@ from api.dataloaders import AGENCY_COLUMNS, REGION_COLUMNS, fetch
 from api.errors import UserError
 from api.failures import count_failed_checks
 from api.filters import ReportFilter, agencies_conditions
+from api.inputs import MAX_SEARCH_CHARS, text_argument
+from api.limits import check_summary_cost
 from api.pagination import Connection, Page, connection, selected
 from api.planner import NOT_PLANNED, report_by_id
 from api.ranking import count_agencies, rank_agencies
@@ -92,6 +94,8 @@ class Query:
     ) -> Agency | None:
         if id is not None:
             return await load_agency(info, id)
+        text_argument("name", name)
+        text_argument("regionCode", region_code)
         if name is None or region_code is None:
             raise UserError("agency needs an id, or a name and a regionCode")
         a = models.Agency
@@ -171,7 +175,7 @@ class Query:
 
     @strawberry.field(description="One region by code.")
     async def region(self, info: Info[Context, None], code: str) -> Region | None:
-        return await load_region(info, code)
+        return await load_region(info, text_argument("code", code) or "")
 
     @strawberry.field(description="Regions by code, optionally of one level, below one parent, or matching a name.")
     async def regions(
@@ -185,6 +189,9 @@ class Query:
     ) -> Connection[Region]:
         page = Page.from_args(first, after)
         g = models.Region
+        text_argument("level", level)
+        text_argument("parentCode", parent_code)
+        text_argument("search", search, MAX_SEARCH_CHARS)
         conditions: list[ColumnElement[bool]] = []
         if level is not None:
             conditions.append(g.level == level)
@@ -223,5 +230,8 @@ class Query:
         filter: ReportFilter | None = None,
         group_by: list[SummaryDimension] | None = None,
     ) -> list[SummaryGroup]:
+        context = info.context
+        context.summary_cost = check_summary_cost(info._raw_info, group_by or [], filter, context.summary_cost,
+                                                  context.settings.max_query_cost)
         return await summarize(info.context.read_sessions, filter, group_by or [], wanted_cells(selected(info)),
                                work_mem=info.context.settings.summary_work_mem)

@@ -9,6 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from core.settings import Settings
 from db.engine import async_url, create_engine, resolve_url, session_factory
 from db.pool import ReadPool
+from services.uploads import UploadParser
+
+PROBE_TIMEOUT_S = 2  # /readyz says "unavailable" when the database has not answered by then
 
 
 @dataclass(slots=True)
@@ -21,6 +24,9 @@ class AppState:
     # The API's reads: statements compiled once, no transaction around them (``db.pool``).
     reads: ReadPool
     write_url: str
+    # /readyz's own connection: a pool busy with queries must not make the server look unready.
+    probe_engine: AsyncEngine
+    uploads: UploadParser  # ingestReport's parser process
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AppState:
@@ -31,11 +37,15 @@ class AppState:
         # Reads may go to a replica; without one they share the primary's engine.
         read_url = async_url(settings.database_read_url) if settings.database_read_url else write_url
         read = create_engine(read_url, settings, **pool) if settings.database_read_url else write
+        probe = create_engine(read_url, settings, pool_size=1, max_overflow=0, pool_timeout=PROBE_TIMEOUT_S)
         return cls(settings, write, read, session_factory(write), session_factory(read),
-                   ReadPool(read_url, settings, size), write.url.render_as_string(hide_password=False))
+                   ReadPool(read_url, settings, size), write.url.render_as_string(hide_password=False), probe,
+                   UploadParser(settings))
 
     async def dispose(self) -> None:
         await self.reads.close()
+        self.uploads.close()
+        await self.probe_engine.dispose()
         await self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
             await self.read_engine.dispose()

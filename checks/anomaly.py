@@ -1,4 +1,5 @@
-"""Values worth a second look though no identity breaks: negatives, and jumps against the previous year.
+"""Values worth a second look though no identity breaks: negatives, absurdly large counts, and jumps
+against the previous year.
 
 Anomaly checks report only what they find, as ``failed`` results of severity ``warning``.
 """
@@ -23,6 +24,8 @@ from .within import row_labels
 # A jump needs this much in one of the two years: 1 → 6 is noise, 10 → 60 is not.
 JUMP_FLOOR = 10
 JUMP_FACTOR = 5
+# More than any agency receives or litigates in a year (the busiest ministries report tens of thousands).
+IMPLAUSIBLE = 1_000_000
 
 
 def _table_cells(report: Report) -> Iterator[tuple[str, str, str, Value]]:
@@ -53,6 +56,15 @@ def negatives(report: Report) -> list[CheckResult]:
                 found.append((f"category={category} metric={metric}", label, v))
     return [
         CheckResult("A_NEGATIVE", "failed", loc, None, v, f"{label} 为负数 {v}", "warning") for loc, label, v in found
+    ]
+
+
+def implausible(report: Report) -> list[CheckResult]:
+    """A_IMPLAUSIBLE: a §3/§4 count above ``IMPLAUSIBLE``: a misread cell, or digits run together."""
+    found = [(*_where(report, t, o, i), v) for t, o, i, v in _table_cells(report) if v is not None and v > IMPLAUSIBLE]
+    return [
+        CheckResult("A_IMPLAUSIBLE", "failed", loc, None, v, f"{label} 为 {v}，超过 {IMPLAUSIBLE:,}：是否误读？", "warning")
+        for loc, label, v in found
     ]
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from loaders.canonical import Report
 
 from .across import carried_forward, in_force
-from .anomaly import negatives, year_jumps
+from .anomaly import implausible, negatives, year_jumps
 from .narrative import applications_received
 from .result import CheckResult
 from .within import column_balance, group_sums, outcome_sums, row_sums
 
 
 def check_report(report: Report) -> list[CheckResult]:
-    """The checks over one report: §3 and §4 identities, the §1 narrative, and negative values."""
+    """The checks over one report: §3 and §4 identities, the §1 narrative, negative and implausible values."""
     return [
         *column_balance(report),
         *row_sums(report),
@@ -20,6 +20,7 @@ def check_report(report: Report) -> list[CheckResult]:
         *group_sums(report),
         applications_received(report),
         *negatives(report),
+        *implausible(report),
     ]
 
 

@@ -92,6 +92,11 @@ CHECK_CODES: dict[str, CheckCode] = {
         "异常：出现负数（2019 模板的本年增/减除外）",
         "warning",
     ),
+    "A_IMPLAUSIBLE": CheckCode(
+        "Anomaly: a §3/§4 count above 1,000,000, more than any agency handles in a year (a misread cell?)",
+        "异常：§3/§4 数值超过 1,000,000，超出任何机关一年的办理量（是否误读？）",
+        "warning",
+    ),
 }
 
 

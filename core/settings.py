@@ -100,6 +100,7 @@ class Settings:
     data_dir: Path = _var("XXGK_DATA_DIR", parse=_path, factory=lambda: default_data_dir("pgdata"))
     statement_cache_size: int = _var("XXGK_STATEMENT_CACHE_SIZE", 100, _int)
     statement_timeout_ms: int = _var("XXGK_STATEMENT_TIMEOUT_MS", 10_000, _int)
+    request_timeout_ms: int = _var("XXGK_REQUEST_TIMEOUT_MS", 10_000, _positive(_int))
     # None: from the worker count (``connections_per_worker``).
     pool_size: int | None = _var("XXGK_POOL_SIZE", None, _positive(_int))
     pool_overflow: int = _var("XXGK_POOL_OVERFLOW", 0, _int)
@@ -110,6 +111,8 @@ class Settings:
     # Worker processes of `xxgk serve` (it also tells each worker how many there are, to size its pools);
     # None: one per CPU (``worker_count``).
     workers: int | None = _var("XXGK_WORKERS", None, _positive(_int))
+    max_body_kb: int = _var("XXGK_MAX_BODY_KB", 1024, _positive(_int))
+    max_upload_mb: int = _var("XXGK_MAX_UPLOAD_MB", 20, _positive(_int))
     response_cache_mb: int = _var("XXGK_RESPONSE_CACHE_MB", 64, _int)
     response_cache_ttl_s: int = _var("XXGK_RESPONSE_CACHE_TTL", 300, _int)
     # Enough memory for a hash aggregate over millions of §3 cells instead of a sort spilled to disk.
@@ -117,7 +120,7 @@ class Settings:
     max_query_depth: int = _var("XXGK_MAX_QUERY_DEPTH", 12, _positive(_int))
     max_query_aliases: int = _var("XXGK_MAX_QUERY_ALIASES", 20, _positive(_int))
     max_query_tokens: int = _var("XXGK_MAX_QUERY_TOKENS", 3000, _positive(_int))
-    max_query_cost: int = _var("XXGK_MAX_QUERY_COST", 50_000, _positive(_int))
+    max_query_cost: int = _var("XXGK_MAX_QUERY_COST", 100_000, _positive(_int))
     plain_fields: bool = _var("XXGK_PLAIN_FIELDS", True, _flag)
     planned_sql: bool = _var("XXGK_PLANNED_SQL", True, _flag)
     prometheus_multiproc_dir: Path | None = _var("PROMETHEUS_MULTIPROC_DIR", parse=_path)
@@ -125,6 +128,10 @@ class Settings:
     # transaction took 0.1 ms less CPU per report than 500 (loader and server, paired runs).
     load_batch: int = _var("XXGK_LOAD_BATCH", 1000, _positive(_int))
     load_window: int = _var("XXGK_LOAD_WINDOW", 1000, _positive(_int))
+    # What one document may expand to while it is read (loaders.readers.limits), in `load` and `ingestReport`.
+    max_unpacked_mb: int = _var("XXGK_MAX_UNPACKED_MB", 256, _positive(_int))
+    max_part_mb: int = _var("XXGK_MAX_PART_MB", 32, _positive(_int))
+    max_table_cells: int = _var("XXGK_MAX_TABLE_CELLS", 100_000, _positive(_int))
     # Everywhere.
     debug: bool = _var("XXGK_DEBUG", False, _flag)
 

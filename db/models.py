@@ -150,6 +150,13 @@ class Agency(Base):
     reports: Mapped[list[Report]] = relationship(back_populates="agency", lazy="raise")
 
 
+# Trigram indexes for name searches (``name ILIKE '%…%'``, as ``icontains`` writes them for PostgreSQL): a search
+# reads the index instead of every row. They need PostgreSQL's pg_trgm, which their migration creates.
+for _named in (Region, Agency):
+    Index(f"ix_{_named.__tablename__}_name_trgm", _named.name, postgresql_using="gin",
+          postgresql_ops={"name": "gin_trgm_ops"})
+
+
 class Year(Base):
     """A report year and the national template in force for it."""
 

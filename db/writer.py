@@ -290,7 +290,8 @@ def status_counts(results: Sequence[CheckResult]) -> tuple[int, int, int, int]:
 
 
 def _json_num(v: int | Decimal | None) -> int | str | None:
-    return v if v is None or isinstance(v, int) else str(v)
+    # Past 2^53 a JSON number is not exact in every reader (and orjson refuses past 64 bits): digits, as a string.
+    return v if v is None or (isinstance(v, int) and abs(v) < 2**53) else str(v)
 
 
 async def _copy_checks(conn: asyncpg.Connection, rows: Sequence[tuple[int, CheckResult, bool]], lay: Layout) -> None:

@@ -214,35 +214,43 @@ def load(
     counted apart. Exit code 0 when everything loaded or was skipped, 1 when any document failed, 2 for a
     usage error, 130 when interrupted (committed batches stay; the summary says what is stored).
     """
+    from db.errors import DatabaseUnavailableError
     from loaders.pipeline import Overrides
     from services.ingest import LoadSummary, find_documents, read_manifest
+    from services.prepare import REPORT_YEARS
 
     files = find_documents(paths)
     rows = read_manifest(manifest) if manifest else None
-    if year is not None and not 2008 <= year <= 2100:
-        raise UsageError(f"--year {year} is not a report year")
+    if year is not None and year not in REPORT_YEARS:
+        raise UsageError(f"--year {year} is not a report year ({REPORT_YEARS[0]}–{REPORT_YEARS[-1]})")
     cfg = settings()
     url = database_url(cfg, quiet=quiet)
     summary = LoadSummary()
     started = time.perf_counter()
+    resume = "the reports counted above are stored; run the same command again to load the rest (documents " \
+             "already stored are skipped)"
     try:
         run_db(lambda: _load_with_progress(cfg, url, files, rows, Overrides(agency=agency, year=year),
                                            jobs, quiet, summary, reparse), url)
     except KeyboardInterrupt:
         # Every batch that committed is stored whole; the one being written was rolled back.
         _print_load_summary(summary, time.perf_counter() - started)
-        typer.echo("interrupted: the reports counted above are stored; run the same command again to load the "
-                   "rest (documents already stored are skipped)", err=True)
+        typer.echo(f"interrupted: {resume}", err=True)
         raise typer.Exit(130) from None
-    for folder, why in files.unreadable.items():
-        typer.echo(f"warning: folder not read: {folder}: {why}", err=True)
+    except DatabaseUnavailableError as exc:
+        if not sum(summary.counts.values()):
+            raise  # nothing was done: the one line says why
+        # Lost in the middle (a crash, a restart): what committed before is stored whole.
+        _print_load_summary(summary, time.perf_counter() - started)
+        typer.echo(f"error: the database was lost during the load ({exc}); {resume}", err=True)
+        raise typer.Exit(exc.exit_code) from None
     if not quiet:
         _print_load_summary(summary, time.perf_counter() - started)
     if summary.failed:
         raise typer.Exit(1)
 
 
-async def _load_with_progress(cfg: Settings, url: str, files: Documents, rows: dict[Path, Overrides] | None,
+async def _load_with_progress(cfg: Settings, url: str, files: Documents, rows: dict[Path, Overrides | str] | None,
                               overrides: Overrides, jobs: int | None, quiet: bool, summary: LoadSummary,
                               reparse: bool) -> LoadSummary:
     from services.ingest import load as run_load

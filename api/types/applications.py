@@ -14,7 +14,8 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.utils.str_converters import to_camel_case
 
-from api.errors import UserError
+from api.errors import UserError, shown
+from api.types.scalars import BigInt
 from loaders.canonical import APPLICANT_COLUMNS, APPLICATION_ROWS, ROW_LABELS_2019, ROW_LABELS_2021
 
 ALL_ROW_KEYS = tuple(ROW_LABELS_2021)
@@ -37,13 +38,13 @@ Cells = Mapping[str, Sequence[int | None]]  # row key → the seven columns in A
 class ApplicationRow:
     key: str = strawberry.field(description="Canonical row name, e.g. new_received.")
     label: str = strawberry.field(description="The row label as the national template prints it.")
-    natural_person: int | None
-    commercial_enterprise: int | None
-    research_institution: int | None
-    public_interest_org: int | None
-    legal_service_org: int | None
-    other_org: int | None
-    total: int | None
+    natural_person: BigInt | None
+    commercial_enterprise: BigInt | None
+    research_institution: BigInt | None
+    public_interest_org: BigInt | None
+    legal_service_org: BigInt | None
+    other_org: BigInt | None
+    total: BigInt | None
 
     @classmethod
     def of(cls, key: str, template: str | None, cells: Sequence[int | None] | None) -> ApplicationRow:
@@ -104,5 +105,5 @@ class Applications:
     @strawberry.field(description="One row by canonical key; null when the template has no such row.")
     def row(self, key: str) -> ApplicationRow | None:
         if key not in ALL_ROW_KEYS:
-            raise UserError(f"unknown §3 row {key!r}; known: {', '.join(ALL_ROW_KEYS)}")
+            raise UserError(f"unknown §3 row {shown(key)}; known: {', '.join(ALL_ROW_KEYS)}")
         return ApplicationRow.of(key, self.template, self.cells.get(key)) if key in self._keys else None

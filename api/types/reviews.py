@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 
+from api.types.scalars import BigInt
 from loaders.canonical import REVIEW_RESULTS
 
 _EMPTY: tuple[None, ...] = (None,) * len(REVIEW_RESULTS)
@@ -15,11 +16,11 @@ assert REVIEW_RESULTS == ("upheld", "corrected", "other", "pending", "total")  #
 
 @strawberry.type(description="Five results of one §4 group (null: the cell was empty or unreadable).")
 class ReviewCounts:
-    upheld: int | None
-    corrected: int | None
-    other: int | None
-    pending: int | None
-    total: int | None
+    upheld: BigInt | None
+    corrected: BigInt | None
+    other: BigInt | None
+    pending: BigInt | None
+    total: BigInt | None
 
     @classmethod
     def of(cls, values: Sequence[int | None] | None) -> ReviewCounts:

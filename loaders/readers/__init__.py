@@ -20,6 +20,7 @@ from loaders.readers.document import (
 from loaders.readers.docx import read_docx
 from loaders.readers.html import read_html
 from loaders.readers.image import read_image
+from loaders.readers.limits import one_document
 from loaders.readers.office import read_doc, read_wps
 from loaders.readers.pdf import read_pdf
 from loaders.readers.spreadsheet import read_xls, read_xlsx
@@ -53,7 +54,8 @@ def read_document(data: bytes, filename: str) -> Document:
     """Read a report document, choosing the reader by the extension of ``filename`` (case-insensitive).
 
     Raises :class:`UnreadableDocumentError` with a one-line reason for an unknown extension, an empty
-    file, binary junk, a corrupt DOCX/PDF, a PDF without a text layer, or text in no known encoding.
+    file, binary junk, a corrupt DOCX/PDF, a PDF without a text layer, text in no known encoding, or a
+    document that would expand past a limit of :mod:`loaders.readers.limits`.
     """
     suffix = PurePath(filename).suffix.lower()
     if suffix not in _READERS:
@@ -63,7 +65,8 @@ def read_document(data: bytes, filename: str) -> Document:
         raise UnreadableDocumentError(f"{filename}: empty file")
     fmt, reader = _READERS[suffix]
     try:
-        document = reader(data)
+        with one_document():  # what it expands to is counted for this document alone
+            document = reader(data)
     except UnreadableDocumentError as exc:
         # library messages (pdfminer, zipfile) may span lines; the promise is one line
         raise type(exc)(f"{filename}: {' '.join(str(exc).split())}") from exc

@@ -20,6 +20,10 @@ _GB_FAMILY = frozenset({"gb2312", "gbk", "gb18030", "hz", "euc-cn", "cp936"})
 _MAX_CONTROL_SHARE = 0.05
 # Unicode's control characters (category Cc) less the ones text uses: tab, line feed, \v, \f, \r.
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# UTF-8 with at most this share of broken sequences (a truncated copy, a stray byte) is UTF-8 with a few
+# replacement characters; text in another encoding breaks on nearly every non-ASCII character.
+_MAX_BROKEN_UTF8_SHARE = 0.005
+_REPLACEMENT = "\ufffd"
 
 
 def codec_name(label: str) -> str | None:
@@ -35,9 +39,10 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """Decode ``data`` and return ``(text, codec)``; the BOM, if any, is not part of the text.
 
     Order: a byte-order mark wins; then strict UTF-8 (the common case, fast, and GBK text practically
-    never decodes as UTF-8, while pages labelled gb2312 that are really UTF-8 exist); then the document's
-    own declaration (HTML ``<meta charset>``) if it decodes strictly; then charset-normalizer's guess.
-    Raises :class:`UnreadableDocumentError` when nothing decodes the bytes.
+    never decodes as UTF-8, while pages labelled gb2312 that are really UTF-8 exist); then UTF-8 with a
+    few broken sequences, each read as U+FFFD; then the document's own declaration (HTML
+    ``<meta charset>``) if it decodes strictly; then charset-normalizer's guess. Raises
+    :class:`UnreadableDocumentError` when nothing decodes the bytes.
     """
     for bom, codec in _BOMS:
         if data.startswith(bom):
@@ -47,6 +52,8 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:
+            if codec == "utf-8" and (mended := _mostly_utf8(data)) is not None:
+                return mended, codec
             continue
         # NUL is valid UTF-8 but no text file holds it: more likely UTF-16 without a BOM, or binary.
         if "\x00" not in text:
@@ -56,6 +63,15 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
         raise UnreadableDocumentError("text is in no encoding we can detect (binary data?)")
     codec = codec_name(best.encoding) or best.encoding
     return _strict(data, codec), codec
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """The text of UTF-8 bytes with a few broken sequences (U+FFFD in their place); None for other bytes."""
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count(_REPLACEMENT) - data.count(_REPLACEMENT.encode())
+    if broken > _MAX_BROKEN_UTF8_SHARE * len(text) or "\x00" in text:
+        return None
+    return text
 
 
 def _strict(data: bytes, codec: str) -> str:

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 import docx
 from docx.document import Document as WordDocument
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.exceptions import InvalidXmlError
 from docx.oxml.ns import qn
 from docx.oxml.table import CT_Tc
 from docx.table import Table, _Cell
@@ -29,6 +30,7 @@ from lxml import etree
 
 from loaders.readers.cells import join_wrapped, row_line
 from loaders.readers.document import Document, UnreadableDocumentError
+from loaders.readers.limits import check_zip, one_document, table_cells
 
 _P, _TBL, _SDT, _SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
 _H_MERGE, _VAL = qn("w:hMerge"), qn("w:val")
@@ -39,12 +41,18 @@ _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallba
 
 
 def read_docx(data: bytes) -> Document:
-    """Read a ``.docx`` file; raises :class:`UnreadableDocumentError` when it is not a Word package."""
-    try:
-        word = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
-        raise UnreadableDocumentError(f"not a readable DOCX file (corrupt or another format): {exc}") from exc
-    lines = [line for line in _body_lines(word) if line.strip()]
+    """Read a ``.docx`` file; raises :class:`UnreadableDocumentError` when it is not a Word package, or
+    would unpack or span past the limits of :mod:`loaders.readers.limits`."""
+    with one_document():
+        check_zip(data, "DOCX")
+        try:
+            word = docx.Document(io.BytesIO(data))
+        except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+            raise UnreadableDocumentError(f"not a readable DOCX file (corrupt or another format): {exc}") from exc
+        try:
+            lines = [line for line in _body_lines(word) if line.strip()]
+        except InvalidXmlError as exc:  # a part python-docx cannot lay out (a table without its grid)
+            raise UnreadableDocumentError(f"not a readable DOCX file (corrupt): {exc}") from exc
     return Document(text="\n".join(lines) + "\n", format="docx", encoding=None)
 
 
@@ -96,9 +104,11 @@ def _table_lines(table: Table) -> Iterator[str]:
         return sum(1 for column in range(start, start + span) if column not in slivers)
 
     for tr in table._tbl.tr_lst:
+        table_cells(tr.grid_before, "DOCX")  # before a span of a million cells is laid out
         cells = [""] * width(0, tr.grid_before)
         position = tr.grid_before
         for tc in tr.tc_lst:
+            table_cells(tc.grid_span, "DOCX")
             span = width(position, tc.grid_span)
             position += tc.grid_span
             if span == 0:

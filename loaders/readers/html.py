@@ -16,6 +16,7 @@ from lxml import etree
 from loaders.readers.cells import collapse_spaces, join_wrapped, row_line
 from loaders.readers.decoding import decode, looks_binary
 from loaders.readers.document import Document, UnreadableDocumentError
+from loaders.readers.limits import one_document, table_cells
 
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -60,7 +61,8 @@ class _Lines:
 
 
 def read_html(data: bytes) -> Document:
-    """Read an ``.html``/``.htm`` page, decoded with its BOM, its declared charset, or detection."""
+    """Read an ``.html``/``.htm`` page, decoded with its BOM, its declared charset, or detection; its tables
+    may span at most ``XXGK_MAX_TABLE_CELLS`` grid cells (:mod:`loaders.readers.limits`)."""
     text, codec = decode(data, _declared_charset(data))
     if looks_binary(text):
         raise UnreadableDocumentError("file holds binary data (NUL or control bytes), not HTML")
@@ -69,7 +71,8 @@ def read_html(data: bytes) -> Document:
     except (etree.ParserError, ValueError) as exc:
         raise UnreadableDocumentError(f"HTML cannot be parsed: {exc}") from exc
     out = _Lines()
-    _walk(root, out)
+    with one_document():
+        _walk(root, out)
     out.flush()
     return Document(text="\n".join(out.lines) + "\n", format="html", encoding=codec)
 
@@ -124,6 +127,7 @@ def _table_lines(table: etree._Element) -> list[str]:
                 col += 1
             across = _span(td, "colspan", _MAX_COLSPAN)
             down = min(_span(td, "rowspan", _MAX_ROWSPAN), len(rows) - r)
+            table_cells(across * down, "HTML")  # before the grid slots it spans are taken
             texts[col] = _cell_text(td)
             taken.update((r + dr, col + dc) for dr in range(down) for dc in range(across))
             for dr in range(down):

@@ -21,11 +21,15 @@ from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import PdfminerException
 
 from loaders.issues import IssueCode
+from loaders.readers import pdfstreams
 from loaders.readers.cells import join_wrapped, row_line
 from loaders.readers.document import Document, UnreadableDocumentError
+from loaders.readers.limits import ExpansionError, one_document
 from loaders.readers.ocr import MAX_PAGES, MISSING_EXTRA, PageText, assemble, available, read_page_image
 
 NO_TEXT_LAYER = f"PDF has no text layer (scanned image); {MISSING_EXTRA}"
+ENCRYPTED = "PDF is encrypted (protected by a password); save an unprotected copy first"
+pdfstreams.install()  # pdfminer inflates streams within the limits
 # Pages are rendered for OCR at this many pixels per point: 200 dpi, enough for 7-point table digits.
 _SCALE = 200 / 72
 # An image is read by OCR when it covers at least this share of its page and no text is printed over it.
@@ -33,12 +37,13 @@ _IMAGE_SHARE = 0.1
 
 
 def read_pdf(data: bytes) -> Document:
-    """Read a ``.pdf``; raises :class:`UnreadableDocumentError` if it is corrupt or encrypted, or if it
-    is a scan and the OCR extra is not installed."""
+    """Read a ``.pdf``; raises :class:`UnreadableDocumentError` if it is corrupt or encrypted, if it is a
+    scan and the OCR extra is not installed, or if its streams would inflate past the limits of
+    :mod:`loaders.readers.limits`."""
     pages: list[PageText] = []
     scanned = 0
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
+        with one_document(), pdfplumber.open(io.BytesIO(data)) as pdf:
             for number, page in enumerate(pdf.pages, start=1):
                 if not page.chars:
                     scanned += 1
@@ -53,8 +58,16 @@ def read_pdf(data: bytes) -> Document:
     except UnreadableDocumentError:
         raise
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise UnreadableDocumentError("PDF is encrypted; save an unprotected copy first") from exc
-    except (PdfminerException, PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
+        raise UnreadableDocumentError(ENCRYPTED) from exc
+    except PdfminerException as exc:
+        # pdfplumber wraps what pdfminer raised, a wrong password among the rest
+        cause = exc.args[0] if exc.args else None
+        if isinstance(cause, ExpansionError):
+            raise cause from None
+        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
+            raise UnreadableDocumentError(ENCRYPTED) from exc
+        raise UnreadableDocumentError(f"not a readable PDF file (corrupt or another format): {exc}") from exc
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
         raise UnreadableDocumentError(f"not a readable PDF file (corrupt or another format): {exc}") from exc
     lines, spans, issues = assemble(pages)
     return Document("\n".join(lines) + "\n", "pdf", None, tuple(issues), spans)

@@ -11,27 +11,32 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from loaders.readers.cells import row_line
 from loaders.readers.document import Document, UnreadableDocumentError
+from loaders.readers.limits import check_zip, one_document, table_cells
 
 
 def read_xlsx(data: bytes) -> Document:
-    """Read an ``.xlsx`` workbook, every sheet in order."""
+    """Read an ``.xlsx`` workbook, every sheet in order, within the limits of :mod:`loaders.readers.limits`
+    (its parts as unpacked, its sheets' cells as iterated)."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise UnreadableDocumentError(f"not a readable XLSX file (corrupt or another format): {exc}") from exc
-    try:
-        lines = [line for sheet in book.worksheets for line in _sheet_lines(sheet.title, sheet.iter_rows(values_only=True))]
-    finally:
-        book.close()
+    with one_document():
+        check_zip(data, "XLSX")
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            raise UnreadableDocumentError(f"not a readable XLSX file (corrupt or another format): {exc}") from exc
+        try:
+            lines = [line for sheet in book.worksheets
+                     for line in _sheet_lines(sheet.title, sheet.iter_rows(values_only=True), "XLSX")]
+        finally:
+            book.close()
     return Document("\n".join(lines) + "\n", "xlsx", None)
 
 
@@ -45,9 +50,11 @@ def read_xls(data: bytes) -> Document:
             KeyError, AssertionError) as exc:
         raise UnreadableDocumentError(f"not a readable XLS file (corrupt or another format): {exc}") from exc
     lines: list[str] = []
-    for sheet in book.sheets():
-        rows = ([_xls_value(sheet.cell(r, c), book.datemode) for c in range(sheet.ncols)] for r in range(sheet.nrows))
-        lines.extend(_sheet_lines(sheet.name, rows))
+    with one_document():
+        for sheet in book.sheets():
+            rows = ([_xls_value(sheet.cell(r, c), book.datemode) for c in range(sheet.ncols)]
+                    for r in range(sheet.nrows))
+            lines.extend(_sheet_lines(sheet.name, rows, "XLS"))
     return Document("\n".join(lines) + "\n", "xls", None)
 
 
@@ -59,11 +66,14 @@ def _xls_value(cell: Any, datemode: int) -> object:
     return cell.value if cell.ctype not in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK) else None
 
 
-def _sheet_lines(title: str, rows: Iterable[Iterable[object]]) -> Iterator[str]:
-    """The sheet's title (unless Excel's default ``Sheet1``) and its non-empty rows."""
+def _sheet_lines(title: str, rows: Iterable[Sequence[object]], kind: str) -> Iterator[str]:
+    """The sheet's title (unless Excel's default ``Sheet1``) and its non-empty rows. Every cell the sheet's
+    dimensions give counts towards ``XXGK_MAX_TABLE_CELLS``, empty or not: a sheet declared a million rows
+    by sixteen thousand columns wide is refused, not iterated."""
     if title and not title.lower().startswith("sheet"):
         yield title
     for row in rows:
+        table_cells(len(row), kind)
         cells = [_text(value) for value in row]
         while cells and not cells[-1]:
             cells.pop()

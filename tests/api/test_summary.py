@@ -85,7 +85,8 @@ async def test_summary_reviews_by_kind_and_template_match_sql(api, loaded_url):
 
 
 async def test_summary_by_city_and_county_follows_the_hierarchy(api):
-    groups = (await api.data(GROUPS, {"groupBy": ["CITY", "COUNTY"], "filter": {"synthetic": True}}))["summary"]
+    query = "{ summary(groupBy: [CITY, COUNTY], filter: {synthetic: true}) { city { code } county { code } reports } }"
+    groups = (await api.data(query))["summary"]
     keys = {((g["city"] or {}).get("code"), g["county"]["code"]): g["reports"] for g in groups}
     # 奉节县 has no city above it: its city is null.
     assert keys == {("511700", "511722"): 12, ("610900", "610924"): 4, (None, "500236"): 5}

@@ -1,4 +1,4 @@
-"""Anomalies: negative counts, and values that jump against the previous year."""
+"""Anomalies: negative counts, absurdly large ones, and values that jump against the previous year."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from checks import check_pair, check_report
-from checks.anomaly import negatives, year_jumps
+from checks.anomaly import IMPLAUSIBLE, implausible, negatives, year_jumps
 from loaders.canonical import Report
 
 MakeReport = Callable[..., Report]
@@ -47,6 +47,17 @@ def test_check_report_includes_negatives(make_report: MakeReport) -> None:
     assert [r.location for r in check_report(report) if r.code == "A_NEGATIVE"] == [
         "group=litigation_direct result=upheld"
     ]
+
+
+def test_a_count_no_agency_could_have_is_flagged_and_one_just_below_is_not(make_report: MakeReport) -> None:
+    report = make_report()
+    assert implausible(report) == []
+    report.applications["new_received"]["total"] = 2_000_000_000  # two such reports sum past 2^31
+    report.reviews["review"]["total"] = IMPLAUSIBLE  # at the bound: a large agency, not an absurd one
+    found = [r for r in check_report(report) if r.code == "A_IMPLAUSIBLE"]
+    assert [(r.location, r.status, r.severity, r.actual) for r in found] == [
+        ("row=new_received column=total", "failed", "warning", 2_000_000_000)]
+    assert "2000000000" in found[0].message and "1,000,000" in found[0].message
 
 
 def test_year_jump_up_and_down(make_report: MakeReport) -> None:

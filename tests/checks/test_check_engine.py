@@ -35,6 +35,7 @@ def test_every_code_produced_is_catalogued(make_report: MakeReport) -> None:
     previous, current = make_report(2021), make_report(2022)
     current.applications["granted"]["total"] = 30  # from 3: a jump
     current.reviews["review"]["other"] = -1
+    current.reviews["litigation_direct"]["total"] = 2_000_000_000  # implausible
     codes = {r.code for r in [*check_report(current), *check_pair(previous, current)]}
     assert codes == set(CHECK_CODES)
     assert CHECK_CODES["A_YEAR_JUMP"].severity == "warning"

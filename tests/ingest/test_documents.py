@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,7 @@ def test_a_folder_gives_its_supported_files_by_name_then_each_sub_folder(tmp_pat
     os.symlink(tmp_path / "a.MD", tmp_path / "link.txt")  # a link to a file is that file
     os.symlink(tmp_path / "gone.txt", tmp_path / "broken.txt")  # a link to nothing is not a document
     os.symlink(tmp_path / "sub", tmp_path / "again")  # a linked folder is not walked twice
+    os.symlink("round.txt", tmp_path / "sub" / "round.txt")  # a link to itself: noted, and the walk goes on
 
     documents = find_documents([str(tmp_path)])
 
@@ -34,6 +37,10 @@ def test_a_folder_gives_its_supported_files_by_name_then_each_sub_folder(tmp_pat
         "a.MD", "b.txt", "link.txt", "other/c.htm", "scans/old.doc", "scans/p1.TIF", "scans/t.xlsx", "sub/m.pdf",
         "sub/z.html", "sub/deeper/y.docx"]
     assert documents.count() == 10
+    assert documents.unreadable == {  # recorded as failures by the load
+        str(tmp_path / "broken.txt"): "a link to nothing (its target is missing)",
+        str(tmp_path / "sub" / "round.txt"): "Too many levels of symbolic links (a link loop)",
+    }
 
 
 def test_a_file_named_twice_is_taken_once_and_a_named_file_of_any_suffix_is_taken(tmp_path):
@@ -45,6 +52,23 @@ def test_a_file_named_twice_is_taken_once_and_a_named_file_of_any_suffix_is_take
 def test_a_glob_gives_its_files_in_name_order(tmp_path):
     touch(tmp_path, "2021/b.txt", "2020/a.txt", "2020/skip.md")
     assert names(tmp_path, find_documents([str(tmp_path / "*" / "*.txt")])) == ["2020/a.txt", "2021/b.txt"]
+
+
+def test_a_double_star_glob_does_not_follow_linked_folders_round_a_loop(tmp_path):
+    touch(tmp_path, "a/x.txt", "a/b/y.txt", "a/b/c/z.md", "a/.hidden/h.txt")
+    os.symlink(tmp_path / "a", tmp_path / "a" / "b" / "back")  # a/b/back/b/back/… for ever
+    started = time.monotonic()
+    found = names(tmp_path, find_documents([str(tmp_path / "**" / "*.txt")]))
+    assert time.monotonic() - started < 1
+    assert found == ["a/b/y.txt", "a/x.txt"]
+    assert names(tmp_path, find_documents([str(tmp_path / "a" / "**")])) == ["a/b/c/z.md", "a/b/y.txt", "a/x.txt"]
+
+
+def test_globs_without_links_match_as_glob_does(tmp_path):
+    touch(tmp_path, "2020/a.txt", "2020/b.md", "2021/q1/c.txt", "2021/q2/d.txt", "x.txt", ".skip/e.txt")
+    for pattern in ("*.txt", "*/*.txt", "**/*.txt", "20*/**/*.txt", "2021/q?/*.txt", "**", "[2]0[2]1/**/c.txt"):
+        expected = sorted(m for m in glob.glob(str(tmp_path / pattern), recursive=True) if os.path.isfile(m))
+        assert [str(p) for p in find_documents([str(tmp_path / pattern)])] == expected, pattern
 
 
 @pytest.mark.parametrize("arg, message", [("missing", "no such file or directory"), ("*.nothing", "no files match")])
