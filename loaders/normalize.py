@@ -24,6 +24,7 @@ import opencc
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]\n]*\]")
 # Only at column 0: a leading tab is an empty first cell and must survive.
+_MARKDOWN_MARKS = ("#", "-", "*", "+")
 _MARKDOWN_PREFIX = re.compile(r"^(?:#{1,6}[ ]*|[-*+][ ]+(?=\S))", re.M)
 # A run of spaces with a Chinese character (or CJK punctuation) on both sides: OCR's word breaks. Lookarounds,
 # not a callback per run, so that ``sub`` stays in C.
@@ -38,6 +39,9 @@ _CJK_SPACES = re.compile(f" (?<=[{_CJK}] ) *(?=[{_CJK}])")
 _COMPATIBILITY = re.compile(
     "([\u00a0\u2000-\u206f\u2150-\u24ff\u2e80-\u2fdf\u3000\u3200-\u33ff\uf900-\ufaff\ufe10-\ufe6f\uff00-\uffef]+)"
 )
+# The commonest of them (full-width comma, brackets, colon, semicolon; no-break space), folded first with
+# ``str.replace``: after them most texts are in NFKC already, which C checks far faster than the regex scans.
+_COMMON = (("，", ","), ("（", "("), ("）", ")"), ("：", ":"), ("；", ";"), ("\u00a0", " "))
 # Characters NFKC leaves alone but that mean something plainer here.
 _EXTRA = (("\u2212", "-"), ("\r", "\n"))
 # Pinyin in brackets right after a character, as mirror sites that convert pages leave it: ``數(shù)``. At least
@@ -68,6 +72,11 @@ def _nfkc(chars: str) -> str:
 
 def fold_compatibility(text: str) -> str:
     """NFKC of each run of compatibility characters; split and map rather than a Python callback per run."""
+    for old, new in _COMMON:
+        if old in text:
+            text = text.replace(old, new)
+    if unicodedata.is_normalized("NFKC", text):
+        return text
     parts = _COMPATIBILITY.split(text)
     parts[1::2] = map(_nfkc, parts[1::2])
     return "".join(parts)
@@ -127,7 +136,8 @@ def normalize(text: str) -> Normalized:
         text = _PAGE_PREFIX.sub("", text)
     if "P." in text or "页" in text or "\n-" in text:
         text = _PAGE_LINE.sub("", text)
-    text = _MARKDOWN_PREFIX.sub("", text)
+    if text[:1] in _MARKDOWN_MARKS or any(f"\n{mark}" in text for mark in _MARKDOWN_MARKS):
+        text = _MARKDOWN_PREFIX.sub("", text)  # (``in`` scans in C; the regex visits every line start)
     return Normalized(_CJK_SPACES.sub("", text), simplified, removed)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from loaders.canonical import SECTION_HEADINGS
@@ -86,6 +87,18 @@ def heading_number(line: str) -> int | None:
 # heading): a cheap pre-filter in one regex pass, rather than a Python step per line.
 _FIRST = frozenset(NUMERALS + "、.,:" + "".join(h[0] for h in _BARE))
 _LINE_CANDIDATE = re.compile(f"^[# ]*[{re.escape(''.join(sorted(_FIRST)))}][^\n]{{0,{3 * _MAX_HEADING}}}$", re.M)
+# The same after a line break: a pattern led by a literal is searched for in C, where ``^`` is tried at
+# every position.
+_NEXT_LINE_CANDIDATE = re.compile("\n" + _LINE_CANDIDATE.pattern[1:-1] + "(?![^\n])")
+
+
+def _line_candidates(text: str, start: int) -> Iterator[tuple[int, int, str]]:
+    """Short lines from ``start`` on that may be headings: (start, end, line)."""
+    first = _LINE_CANDIDATE.match(text, start)
+    if first is not None:
+        yield first.start(), first.end(), first.group()
+    for m in _NEXT_LINE_CANDIDATE.finditer(text, start):
+        yield m.start() + 1, m.end(), m.group()[1:]
 
 
 def _candidates(text: str, start: int) -> list[tuple[int, int, int, bool]]:
@@ -97,14 +110,13 @@ def _candidates(text: str, start: int) -> list[tuple[int, int, int, bool]]:
         if heading is not None:
             found[m.start()] = (m.start(), heading.end(), number, True)
     by_wording = sorted(found)
-    for m in _LINE_CANDIDATE.finditer(text, start):
-        line = m.group()
-        k = bisect_left(by_wording, m.start())
-        if "\t" in line.strip() or (k < len(by_wording) and by_wording[k] < m.end()):
+    for line_start, line_end, line in _line_candidates(text, start):
+        k = bisect_left(by_wording, line_start)
+        if "\t" in line.strip() or (k < len(by_wording) and by_wording[k] < line_end):
             continue
         n = heading_number(line)
         if n is not None:
-            found[m.start()] = (m.start(), m.end(), n, False)
+            found[line_start] = (line_start, line_end, n, False)
     return sorted(found.values())
 
 
