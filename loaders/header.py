@@ -278,15 +278,17 @@ def read_header(lines: list[str], text: str | None = None) -> Header:
 _PERIOD = re.compile(
     r"统计(?:期限|时限|时间|区间|周期|范围)[^。\n]{0,15}?((?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日"
 )
-_YEAR_OF_REPORT = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年度")
-_YEAR_OPENING = re.compile(r"(?:^|[。\n])\s*((?:19|20)\d{2})\s*年\s*[,，]", re.M)
+_YEAR_OF_REPORT = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?:度|报(?![告送]))")  # ``2022年度``, ``2020年报`` (not 年报告, 年报送)
+# A paragraph opening with its year: after a line break, a full stop, or a heading (``…情况``) whose line
+# break became a space.
+_YEAR_OPENING = re.compile(r"(?:^|[。\n]|情况\s)\s*((?:19|20)\d{2})\s*年\s*[,，]", re.M)
 
 
 def body_year(text: str, latest: int) -> tuple[int, str] | None:
     """The report year the body states, with the words that state it; None when it states none.
 
-    In order: the statistical period (``统计期限为2022年1月1日至…``), the commonest ``2022年度``, a paragraph
-    opening with ``2022年,``. Years after ``latest`` are not report years.
+    In order: the statistical period (``统计期限为2022年1月1日至…``), the commonest ``2022年度`` or ``2022年报``,
+    the earliest year a paragraph opens with (``2022年,``). Years after ``latest`` are not report years.
     """
     m = _PERIOD.search(text)
     if m is not None and 2007 < int(m.group(1)) <= latest:
@@ -301,11 +303,11 @@ def body_year(text: str, latest: int) -> tuple[int, str] | None:
     if counts:
         year = max(counts, key=lambda y: (counts[y], -list(counts).index(y)))
         return year, words[year]
-    for m in _YEAR_OPENING.finditer(text):
-        year = int(m.group(1))
-        if 2007 < year <= latest:
-            return year, m.group(0).strip("。\n ")
-    return None
+    # The earliest year a paragraph opens with: a report looks back on its year and ahead to the next
+    # (``2021年,我局将…``), and a page that lost its line breaks may have lost the first opening too.
+    openings = [(int(m.group(1)), m.group(0).lstrip("。情况").strip()) for m in _YEAR_OPENING.finditer(text)]
+    openings = [(year, words) for year, words in openings if 2007 < year <= latest]
+    return min(openings, key=lambda opening: opening[0]) if openings else None
 
 
 def _parse_date(text: str) -> date | None:

@@ -105,6 +105,20 @@ def _read_row(
     could_be_glued = short and (glued or len(same_line) < len(metrics))
     if could_be_glued and _read_glued(out, stream, category, metrics, explicit, narrative, glued, closed):
         return
+    if len(explicit) > len(metrics) and all(cells[j].kind is _NUMBER for j in explicit):
+        # More numbers than cells (``229 3`` for one count): which belong to the row is a guess.
+        for metric in metrics:
+            out.set(f"proactive.{category}.{metric}", None, None)
+        printed = " ".join(cells[j].text for j in explicit)
+        out.issues.append(
+            issue(
+                IssueCode.ROW_UNRESOLVED,
+                line,
+                f"§2 {CATEGORY_LABELS[category]} (line {line}): {len(explicit)} numbers 「{printed}」 for "
+                f"{len(metrics)} cell(s); left null",
+            )
+        )
+        return
     if len(explicit) >= len(metrics):
         slots: list[int | None] = list(explicit[: len(metrics)])
     elif len(same_line) >= len(metrics):
