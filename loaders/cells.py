@@ -95,16 +95,25 @@ def _shifted(cells: tuple[LineCell, ...], base: int) -> tuple[LineCell, ...]:
     return tuple(new(LineCell, (c.col, c.start + base, c.end + base, c.kind, c.text)) for c in cells)
 
 
-# A number inside text: sign, digits with thousands groups, decimals.
-_IN_TEXT = re.compile(r"-?\d+(?:,\d{3}(?!\d))*(?:\.\d+)?")
+# A number inside text: sign, digits with thousands groups, decimals. (``-?\d+`` written to start with a
+# character class, which the regex engine scans for in C instead of trying the pattern at every position.)
+_IN_TEXT = re.compile(r"[-\d](?:(?<=-)\d+|(?<!-)\d*)(?:,\d{3}(?!\d))*(?:\.\d+)?")
 # What makes a number in text a number of prose rather than a table value.
 _UNIT_AFTER = re.compile(r"\s*[年月日号件条份个次人家起项页点时分秒期届名位户余多批场篇%‰倍天周]")
 _NUMBERING_AFTER = re.compile(r"[.、]\s*[\u4e00-\u9fff“\"]")
 # Dates, times, phone numbers, year ranges: every number inside them is prose.
+# (Each alternative's first digit is taken out in front, so that the engine scans for a digit in C.)
 _PROSE_SPANS = re.compile(
-    r"\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}|\d{1,2}:\d{2}|\d{3,4}-\d{7,8}|(?:19|20)\d{2}\s*[-—~至]\s*(?:19|20)\d{2}"
+    r"\d(?:\d{3}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}|\d?:\d{2}|\d{2,3}-\d{7,8}"
+    r"|(?:(?<=1)9|(?<=2)0)\d{2}\s*[-—~至]\s*(?:19|20)\d{2})"
 )
+# Every prose span holds one of these: a text without any has none, and is not scanned for them.
+_PROSE_MARKS = (":", "-", "—", "~", "至", "月", ".", "/")
 _VALUE_SUFFIX = re.compile(r"万?元")
+# What may follow a number, in one match: a unit (prose), a numbering mark (a row number), a currency suffix.
+_AFTER = re.compile(
+    f"(?P<unit>{_UNIT_AFTER.pattern})|(?P<numbering>{_NUMBERING_AFTER.pattern})|(?P<suffix>{_VALUE_SUFFIX.pattern})"
+)
 _DIGIT = re.compile(r"\d")
 _SEPARATORS = re.compile(r"[\s,;:/|、.。:;]*")
 
@@ -112,7 +121,7 @@ _SEPARATORS = re.compile(r"[\s,;:/|、.。:;]*")
 def _glued(text: str, base: int, col: int) -> list[LineCell]:
     """Cells of a text that may hold table values glued to labels (``规章000规范性文件898989``)."""
     values: list[tuple[int, int, str]] = []  # (start, end of the cell span, canonical digits)
-    prose = [m.span() for m in _PROSE_SPANS.finditer(text)]
+    prose = [m.span() for m in _PROSE_SPANS.finditer(text)] if any(c in text for c in _PROSE_MARKS) else []
     for m in _IN_TEXT.finditer(text):
         s, e = m.span()
         token = m.group()
@@ -125,17 +134,20 @@ def _glued(text: str, base: int, col: int) -> list[LineCell]:
             or (after.isascii() and after.isalpha())
             or before in "第@_#"
             or (before == "(" and after == ")")
-            or any(ps <= s < pe for ps, pe in prose)
-            or _UNIT_AFTER.match(text, e)
+            or (prose and any(ps <= s < pe for ps, pe in prose))
         ):
             continue
-        if "." not in token and "," not in token and token[0] != "-" and _NUMBERING_AFTER.match(text, e):
+        follows = _AFTER.match(text, e)
+        what = follows.lastgroup if follows is not None else None
+        if what == "unit":
+            continue
+        if what == "numbering" and "." not in token and "," not in token and token[0] != "-":
             # A row number glued to the values before it: its digit belongs to the label that follows.
             if len(token) == 1:
                 continue
             e, token = e - 1, token[:-1]
-        elif suffix := _VALUE_SUFFIX.match(text, e):
-            e = suffix.end()
+        elif what == "suffix":
+            e = follows.end()  # type: ignore[union-attr]
         values.append((s, e, token.replace(",", "")))
     if not values:
         stripped = text.strip()
