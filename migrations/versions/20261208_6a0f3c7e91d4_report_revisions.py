@@ -57,8 +57,8 @@ def upgrade() -> None:
     op.create_index(op.f("ix_report_change_report_id"), "report_change", ["report_id"], unique=False)
     # The reports stored so far keep their ids, and new ids continue after every id handed out before.
     op.execute("INSERT INTO report_key (id, agency_id, year) SELECT id, agency_id, year FROM report")
-    op.execute("SELECT setval('report_key_id_seq', greatest((SELECT last_value FROM report_id_seq), "
-               "(SELECT coalesce(max(id), 0) FROM report_key), 1))")
+    op.execute("SELECT setval('report_key_id_seq', n) FROM (SELECT greatest(CASE WHEN s.is_called THEN s.last_value "
+               "ELSE 0 END, (SELECT coalesce(max(id), 0) FROM report_key)) AS n FROM report_id_seq s) AS used WHERE n > 0")
     # The feed starts with every stored report, so a client reading it from the start sees them all.
     op.execute("INSERT INTO report_change (report_id, kind, data_version) "
                "SELECT r.id, 'added', coalesce((SELECT version FROM data_version WHERE id = 1), 0) "
