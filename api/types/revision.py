@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 import strawberry
-from sqlalchemy import select
+from sqlalchemy import case, select
 from strawberry.types import Info
 
 from api.context import Context
@@ -74,15 +74,17 @@ async def changed_values(info: Info[Context, None], report_id: int, template: st
                          after: int | None) -> list[ValueChange]:
     """The cells that differ between revisions ``before`` and ``after`` (``None``: the current one)."""
     v = models.ReportRevision
+    # Every revision's number (to know the current one's), the values of the two compared only.
+    wanted = case((v.revision.in_([before, -1 if after is None else after]), v.values))
     rows = await fetch(info.context.read_sessions,
-                       select(v.revision, v.values).where(v.report_id == report_id))
-    stored = {r.revision: _decoded(r.values) for r in rows}
+                       select(v.revision, wanted.label("values")).where(v.report_id == report_id))
+    stored = {r.revision: r.values for r in rows}
     current = max(stored, default=0) + 1
     after = current if after is None else after
     for n in (before, after):
         if not 1 <= n <= current:
             raise UserError(f"report {report_id} has revisions 1 to {current}, not {n}")
-    values = {n: stored[n] for n in (before, after) if n != current}
+    values = {n: _decoded(stored[n]) for n in (before, after) if n != current}
     if current in (before, after):
         values[current] = await _current_values(info, report_id, template)
     return [ValueChange(path=path, before=_value(old), after=_value(new))
