@@ -217,7 +217,7 @@ class Query:
         )
         return connection([Region.from_row(row) for row in rows], page, count, fetched_extra=True)
 
-    @strawberry.field(description="Report years with their template and number of reports, oldest first.")
+    @strawberry.field(description="Report years that have reports, with their template and number of reports, oldest first.")
     async def years(self, info: Info[Context, None]) -> list[Year]:
         y, r = models.Year, models.Report
         rows = await fetch(
