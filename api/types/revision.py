@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import orjson
 import strawberry
 from sqlalchemy import case, select
+from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from api.context import Context
@@ -48,6 +49,13 @@ class Revision:
     report_id: strawberry.Private[int]
     template: strawberry.Private[str]
 
+    @strawberry.field(
+        description="Every §2, §3 and §4 cell of this version by dotted path, {\"applications.new_received.total\": "
+        "n, …}: a count as a number, an amount as a string of its exact digits, an empty cell as null."
+    )
+    async def values(self, info: Info[Context, None]) -> JSON:
+        return cast(JSON, (await _values(info, self.report_id, self.template, [self.revision]))[self.revision])
+
     @strawberry.field(description="The cells that differ from the previous revision (none for the first).")
     async def changed_values(self, info: Info[Context, None]) -> list[ValueChange]:
         if self.revision == 1:
@@ -57,10 +65,7 @@ class Revision:
 
 async def revisions(info: Info[Context, None], report_id: int, template: str, current: Any) -> list[Revision]:
     """Every version of a report, newest first; ``current`` is its row (source columns and ``loaded_at``)."""
-    v = models.ReportRevision
-    rows = await fetch(info.context.read_sessions, select(
-        v.revision, v.sha256, v.source_uri, v.source_format, v.parser_version, v.loaded_at,
-    ).where(v.report_id == report_id).order_by(v.revision.desc()))
+    rows = await info.context.loaders.revisions.load(report_id)
     latest = Revision(revision=(rows[0].revision if rows else 0) + 1, current=True, sha256=current.sha256,
                       source_uri=current.source_uri, source_format=current.source_format,
                       parser_version=current.parser_version, loaded_at=current.loaded_at, report_id=report_id,
@@ -73,22 +78,28 @@ async def revisions(info: Info[Context, None], report_id: int, template: str, cu
 async def changed_values(info: Info[Context, None], report_id: int, template: str, before: int,
                          after: int | None) -> list[ValueChange]:
     """The cells that differ between revisions ``before`` and ``after`` (``None``: the current one)."""
-    v = models.ReportRevision
-    # Every revision's number (to know the current one's), the values of the two compared only.
-    wanted = case((v.revision.in_([before, -1 if after is None else after]), v.values))
-    rows = await fetch(info.context.read_sessions,
-                       select(v.revision, wanted.label("values")).where(v.report_id == report_id))
-    stored = {r.revision: r.values for r in rows}
-    current = max(stored, default=0) + 1
-    after = current if after is None else after
-    for n in (before, after):
-        if not 1 <= n <= current:
-            raise UserError(f"report {report_id} has revisions 1 to {current}, not {n}")
-    values = {n: _decoded(stored[n]) for n in (before, after) if n != current}
-    if current in (before, after):
-        values[current] = await _current_values(info, report_id, template)
+    values = await _values(info, report_id, template, [before, after])
     return [ValueChange(path=path, before=_value(old), after=_value(new))
             for path, old, new in diff(values[before], values[after])]
+
+
+async def _values(info: Info[Context, None], report_id: int, template: str,
+                  wanted: Sequence[int | None]) -> dict[int | None, dict[str, Stored]]:
+    """The cell values of revisions ``wanted`` by number (``None``: the current one, also under its number)."""
+    v = models.ReportRevision
+    # Every revision's number (to know the current one's), the values of the wanted ones only.
+    numbers = [-1 if n is None else n for n in wanted]
+    rows = await fetch(info.context.read_sessions, select(
+        v.revision, case((v.revision.in_(numbers), v.values)).label("values")).where(v.report_id == report_id))
+    stored = {r.revision: r.values for r in rows}
+    current = max(stored, default=0) + 1
+    for n in wanted:
+        if n is not None and not 1 <= n <= current:
+            raise UserError(f"report {report_id} has revisions 1 to {current}, not {n}")
+    out: dict[int | None, dict[str, Stored]] = {n: _decoded(stored[n]) for n in wanted if n in stored}
+    if None in wanted or current in wanted:
+        out[None] = out[current] = await _current_values(info, report_id, template)
+    return out
 
 
 def _decoded(raw: Any) -> dict[str, Stored]:

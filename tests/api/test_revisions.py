@@ -45,6 +45,7 @@ REPORT = """query($id: Int!) { report(id: $id) {
 } }"""
 CHANGED = """query($id: Int!, $from: Int!, $to: Int) { report(id: $id) {
   changedValues(fromRevision: $from, toRevision: $to) { path before after } } }"""
+VALUES = """query($id: Int!) { report(id: $id) { revisions { values } } }"""
 FEED = """query($after: String, $first: Int) { changes(after: $after, first: $first) {
   edges { cursor node { reportId kind dataVersion changedAt report { id year } } }
   pageInfo { hasNextPage endCursor } totalCount } }"""
@@ -109,11 +110,20 @@ def test_a_corrected_document_keeps_the_report_id_and_shows_what_changed(db_url)
     assert revisions[0]["loadedAt"] >= revisions[1]["loadedAt"]
     assert changes_of(revisions[0]["changedValues"]) == EXPECTED_CHANGES
     assert revisions[1]["changedValues"] == []
+    values = [asyncio.run(graphql(db_url, VALUES, id=first.report_id))["report"]["revisions"][n]["values"]
+              for n in (0, 1)]
+    assert [(v["applications.new_received.total"], v["proactive.licensing.decisions"], v["reviews.review.upheld"])
+            for v in values] == [(3, 7, 0), (0, 0, None)]
     # Between any two revisions, either way round.
     back = asyncio.run(graphql(db_url, CHANGED, id=first.report_id, **{"from": 2, "to": 1}))["report"]
     assert changes_of(back["changedValues"]) == {(p, a, b) for p, b, a in EXPECTED_CHANGES}
     same = asyncio.run(graphql(db_url, CHANGED, id=first.report_id, **{"from": 1, "to": 1}))["report"]
     assert same["changedValues"] == []
+    # A page of reports reads every report's revisions at once.
+    other = store(db_url, OTHER, "other.txt")
+    page = asyncio.run(graphql(db_url, "{ reports { edges { node { id revisions { revision current } } } } }"))
+    assert {e["node"]["id"]: [r["revision"] for r in e["node"]["revisions"]] for e in page["reports"]["edges"]} == {
+        first.report_id: [2, 1], other.report_id: [1]}
 
 
 def test_a_third_version_is_compared_with_the_stored_second(db_url):
