@@ -82,7 +82,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics),
                 Route("/graphql", ConditionalGet(CachedEndpoint(graphql_app(state), state), state, whole_body=True),
                       methods=["GET", "POST"]),
-                *conditional_routes(export_routes(), state), *change_routes(),
+                *conditional_routes([*export_routes(), *change_routes()], state),
                 *dashboard.routes],
         # Outermost first: every request is counted and logged, a refused body included.
         middleware=[Middleware(ObservabilityMiddleware), Middleware(BodyLimit, state=state)],

@@ -252,7 +252,8 @@ def test_get_answers_carry_an_etag_and_a_matching_if_none_match_gets_304_until_a
         api, client = await open_api(db_url)
         try:
             for path, params in (("/graphql", {"query": "{ years { year reportCount } }"}),
-                                 ("/export/reports.csv", {}), ("/export/reports.jsonl", {"year": "2021"})):
+                                 ("/export/reports.csv", {}), ("/export/reports.jsonl", {"year": "2021"}),
+                                 ("/changes.jsonl", {"limit": "5"})):
                 answer = await client.get(path, params=params)
                 assert answer.status_code == 200, answer.text
                 tag = answer.headers["etag"]
