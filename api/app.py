@@ -18,7 +18,9 @@ from starlette.routing import Route
 from api import dashboard
 from api.body import BodyLimit
 from api.cache import CachedEndpoint
+from api.changes import change_routes
 from api.errors import error_response
+from api.etag import ConditionalGet, conditional_routes
 from api.export import export_routes
 from api.graphql import graphql_app
 from api.limits import dimension_cardinality
@@ -78,7 +80,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     app = Starlette(
         routes=[Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics),
-                Route("/graphql", CachedEndpoint(graphql_app(state), state), methods=["GET", "POST"]), *export_routes(),
+                Route("/graphql", ConditionalGet(CachedEndpoint(graphql_app(state), state), state, whole_body=True),
+                      methods=["GET", "POST"]),
+                *conditional_routes([*export_routes(), *change_routes()], state),
                 *dashboard.routes],
         # Outermost first: every request is counted and logged, a refused body included.
         middleware=[Middleware(ObservabilityMiddleware), Middleware(BodyLimit, state=state)],

@@ -120,6 +120,10 @@ _PROACTIVE = _Batch(_table(models.ProactiveCount), models.ProactiveCount.report_
 _CHECKS = _Batch(select(_r.id, _r.checks, _r.cross_checks), _r.id)
 _ISSUES = _Batch(_table(models.ParseIssue).order_by(models.ParseIssue.id), models.ParseIssue.report_id)
 _PROVENANCE = _Batch(_table(models.ValueProvenance).order_by(_p.path), _p.report_id)
+# A report's earlier versions without their values, newest first.
+REVISION_COLUMNS = tuple(c for c in models.ReportRevision.__table__.c if c.name != "values")
+_REVISIONS = _Batch(select(*REVISION_COLUMNS).order_by(models.ReportRevision.revision.desc()),
+                    models.ReportRevision.report_id)
 _REPORT_BY_AGENCY_YEAR = Statement(
     select(*REPORT_COLUMNS).where(
         text("(report.agency_id, report.year) IN (SELECT * FROM unnest(:agencies, :years))").bindparams(
@@ -244,6 +248,10 @@ class Loaders:
     @cached_property
     def provenance(self) -> DataLoader[int, list[Row[Any]]]:
         return self._many(_PROVENANCE)
+
+    @cached_property
+    def revisions(self) -> DataLoader[int, list[Row[Any]]]:
+        return self._many(_REVISIONS)
 
     @cached_property
     def data_quality(self) -> DataLoader[int, Row[Any] | None]:

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Select, SQLColumnExpression, func, select
 from strawberry.types import Info
 
 from api.aggregates import summarize, wanted_cells
+from api.changes import ReportChange, changes_page
 from api.context import Context
 from api.dataloaders import AGENCY_COLUMNS, REGION_COLUMNS, fetch
 from api.errors import UserError
@@ -173,6 +174,14 @@ class Query:
     ) -> Connection[Report]:
         return await reports_page(info, filter, order_by, Page.from_args(first, after))
 
+    @strawberry.field(
+        description="The change feed: reports added, replaced and removed, oldest first. A cursor stays valid "
+        "across restarts and later writes; pass the last `endCursor` as `after` to read on from there."
+    )
+    async def changes(self, info: Info[Context, None], after: str | None = None,
+                      first: int | None = None) -> Connection[ReportChange]:
+        return await changes_page(info, after, first)
+
     @strawberry.field(description="One region by code.")
     async def region(self, info: Info[Context, None], code: str) -> Region | None:
         return await load_region(info, text_argument("code", code) or "")
@@ -208,13 +217,14 @@ class Query:
         )
         return connection([Region.from_row(row) for row in rows], page, count, fetched_extra=True)
 
-    @strawberry.field(description="Report years with their template and number of reports, oldest first.")
+    @strawberry.field(description="Report years that have reports, with their template and number of reports, oldest first.")
     async def years(self, info: Info[Context, None]) -> list[Year]:
         y, r = models.Year, models.Report
         rows = await fetch(
             info.context.read_sessions,
+            # A year whose reports all moved away keeps its row (reports reference it): it is no year to list.
             select(y.year, y.template, func.count(r.id).label("reports"))
-            .outerjoin(r, r.year == y.year)
+            .join(r, r.year == y.year)
             .group_by(y.year, y.template)
             .order_by(y.year),
         )

@@ -150,7 +150,9 @@ async def load(url: str, n: int, seed: int = 7) -> None:
             "public_interest_org", "legal_service_org", "other_org", "total"])
         await conn.copy_records_to_table("review_litigation", records=reviews, columns=[
             "report_id", "group", "upheld", "corrected", "other", "pending", "total"])
-        for table in ("agency", "report"):
+        # Each report's identity, as the writer would have handed it out.
+        await conn.execute("INSERT INTO report_key (id, agency_id, year) SELECT id, agency_id, year FROM report")
+        for table in ("agency", "report", "report_key"):
             await conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         # Rows went in around db.writer, so the summary rollup it keeps is built here, in one go.
         await rollup.rebuild(conn)

@@ -238,6 +238,60 @@ class Report(Base):
     )
 
 
+class ReportKey(Base):
+    """The identity of a report: one agency and year, one id for good.
+
+    A report's id is allocated here the first time its agency and year are seen and never changes: a
+    corrected document replaces the report under the same id, and a report that moved away and back gets
+    its id back. The row outlives the report, so its revisions and changes stay readable.
+    """
+
+    __tablename__ = "report_key"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(SmallInteger)
+
+    __table_args__ = (UniqueConstraint("agency_id", "year", name="uq_report_key_agency_id_year"),)
+
+
+class ReportRevision(Base):
+    """An earlier version of a report: what was stored before a corrected document replaced it, or before
+    the report was removed. The current version is the report itself (revision = earlier ones + 1)."""
+
+    __tablename__ = "report_revision"
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("report_key.id", ondelete="CASCADE"), primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    sha256: Mapped[str] = mapped_column(String(64))
+    source_uri: Mapped[str] = mapped_column(Text)
+    source_format: Mapped[str] = mapped_column(String(16))
+    parser_version: Mapped[str] = mapped_column(String(32))
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    superseded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Every §2, §3 and §4 cell of the template by dotted path (applications.new_received.total): a count
+    # as a JSON number, an amount as an exact decimal string, an empty cell as null. Read whole, never queried.
+    values: Mapped[dict] = mapped_column(JSON)
+
+
+CHANGE_KINDS = ("added", "replaced", "removed")
+
+
+class ReportChange(Base):
+    """The change feed: one row per report added, replaced or removed, in commit order (``sequence``)."""
+
+    __tablename__ = "report_change"
+
+    sequence: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report_key.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    # The data version the change was committed in (see db.version).
+    data_version: Mapped[int] = mapped_column(BigInteger)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    __table_args__ = (CheckConstraint(f"kind IN {CHANGE_KINDS}", name="kind"),)
+
+
 class ProactiveCount(Base):
     """§2: one metric of one category (e.g. regulations × issued)."""
 

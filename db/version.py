@@ -16,6 +16,8 @@ BUMP = (
 READ = "SELECT version FROM data_version WHERE id = 1"
 
 
-async def bump(conn: asyncpg.Connection) -> None:
-    """Call as the last statement of a transaction that changed reports, agencies or regions."""
-    await conn.execute(BUMP)
+async def bump(conn: asyncpg.Connection) -> int:
+    """Call as the last statement of a transaction that changed reports, agencies or regions; returns the
+    version the transaction commits."""
+    version: int = await conn.fetchval(BUMP + " RETURNING version")
+    return version

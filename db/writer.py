@@ -18,7 +18,7 @@ import orjson
 from sqlalchemy import MetaData
 
 from checks import CheckResult, check_pair, check_report, summarize
-from db import rollup, version
+from db import revisions, rollup, version
 from db.engine import dsn
 from db.layout import COMPUTED, Layout, check_row, issue_values, layout, numeric, report_cell
 from db.models import Base
@@ -173,30 +173,37 @@ async def _write(conn: asyncpg.Connection, batch: list[_Prepared], lay: Layout) 
     )
     agency_ids = await _upsert_agencies(conn, batch)
     pairs = [(agency_ids[p.agency_key], p.year) for p in batch]
+    # A report's id is its agency and year's, whatever document it comes from.
+    key_ids = await revisions.allocate(conn, pairs)
+    for p, pair in zip(batch, pairs, strict=True):
+        p.report_id = key_ids[pair]
     # The reports these replace: the same agency and year, and the same bytes read before.
     again = [p.item.source.sha256 for p in batch if p.stored]
     old = await conn.fetch(
-        "SELECT r.id, r.agency_id, r.year, r.sha256 FROM report r JOIN unnest($1::int[], $2::int[]) AS k(a, y) "
+        f"SELECT {revisions.OLD_COLUMNS} FROM report r JOIN unnest($1::int[], $2::int[]) AS k(a, y) "
         "ON r.agency_id = k.a AND r.year = k.y"
-        + (" UNION SELECT id, agency_id, year, sha256 FROM report WHERE sha256 = ANY($3::text[])" if again else ""),
+        + (f" UNION SELECT {revisions.OLD_COLUMNS} FROM report WHERE sha256 = ANY($3::text[])" if again else ""),
         [a for a, _ in pairs], [y for _, y in pairs], *([again] if again else []))
     emptied: list[rollup.RollupKey] = []
     left: set[tuple[int, int]] = set()  # places a document moved away from when read again
+    incoming = {p.report_id: p.item.source for p in batch}
+    changes: list[tuple[int, revisions.Kind]] = []
     if old:
         replaced = {(r["agency_id"], r["year"]) for r in old}
         replaced_bytes = {r["sha256"] for r in old}
         for p, pair in zip(batch, pairs, strict=True):
             p.replaced = pair in replaced or p.item.source.sha256 in replaced_bytes
         left = replaced - set(pairs)
+        # The same bytes read by the same parser again make no new version of the report.
+        await revisions.archive(conn, [r for r in old if not _same_version(r, incoming.get(r["id"]))])
+        changes = [(r["id"], "replaced" if r["id"] in incoming else "removed") for r in old]
         emptied = await rollup.remove(conn, [r["id"] for r in old])
         await conn.execute("DELETE FROM report WHERE id = ANY($1::int[])", [r["id"] for r in old])
-    ids = [r[0] for r in await conn.fetch(
-        "SELECT nextval('report_id_seq') FROM generate_series(1, $1)", len(batch))]
-    for p, rid in zip(batch, ids, strict=True):
-        p.report_id = rid
+    changes += [(rid, "added") for rid in sorted(incoming.keys() - {r["id"] for r in old})]
+    for p in batch:
         p.results = p.item.checks if p.item.checks is not None else check_report(p.item.report)
     if await _is_superuser(conn):
-        # Every row below references a report id allocated in this transaction: skip the per-row foreign-key
+        # Every row below references a report written in this transaction: skip the per-row foreign-key
         # triggers, which cost more than the rows themselves in bulk. (Deletes above still cascaded.)
         await conn.execute("SET LOCAL session_replication_role = replica")
     await _copy_reports(conn, batch, agency_ids, lay)
@@ -210,7 +217,13 @@ async def _write(conn: asyncpg.Connection, batch: list[_Prepared], lay: Layout) 
     await rollup.flip_inconsistent(conn, before)
     emptied += await rollup.add(conn, {p.report_id: p.item.report for p in batch})
     await rollup.prune(conn, emptied)
-    await version.bump(conn)  # last: the row stays locked only while the transaction commits
+    # Last: the version row stays locked only while the feed is appended and the transaction commits.
+    await revisions.record(conn, changes, await version.bump(conn))
+
+
+def _same_version(stored: asyncpg.Record, source: Source | None) -> bool:
+    return source is not None and (stored["sha256"], stored["parser_version"]) == (source.sha256,
+                                                                                    source.parser_version)
 
 
 async def _is_superuser(conn: asyncpg.Connection) -> bool:

@@ -15,6 +15,7 @@ from api.types.applications import Applications
 from api.types.consistency import Consistency, ParseIssue, ValueProvenance
 from api.types.proactive import Proactive, proactive_from_rows
 from api.types.reviews import Reviews
+from api.types.revision import Revision, ValueChange, changed_values, revisions
 from api.types.source import SourceLine, ValueSource, find_value_source, read_lines
 
 if TYPE_CHECKING:
@@ -119,6 +120,21 @@ class Report:
     @strawberry.field(description="Lines of the stored document text, 1-based and inclusive (at most 200).")
     async def source_lines(self, info: Info[Context, None], first_line: int, last_line: int) -> list[SourceLine]:
         return await read_lines(info.context.read_sessions, self.id, first_line, last_line)
+
+    @strawberry.field(
+        description="Every version of the report, newest first: the current one, then those that corrected "
+        "documents for the same agency and year replaced. The same bytes loaded again are no new version."
+    )
+    async def revisions(self, info: Info[Context, None]) -> list[Revision]:
+        return await revisions(info, self.id, self.template, self.summary)
+
+    @strawberry.field(
+        description="The cells whose values differ between two revisions (`toRevision` defaults to the "
+        "current one); an empty cell is null, and null → 0 is a change."
+    )
+    async def changed_values(self, info: Info[Context, None], from_revision: int,
+                             to_revision: int | None = None) -> list[ValueChange]:
+        return await changed_values(info, self.id, self.template, from_revision, to_revision)
 
     @strawberry.field(description="The same agency's report of the year before.")
     async def previous(self, info: Info[Context, None]) -> Report | None:

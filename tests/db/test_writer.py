@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 from dataclasses import replace
 
 import asyncpg
@@ -130,7 +131,7 @@ def test_a_document_read_by_another_parser_version_is_read_again_and_replaces_th
     rows = fetch(db_url, "SELECT r.id, r.parser_version, o.total FROM report r JOIN application_outcome o "
                          "ON o.report_id = r.id AND o.row_key = 'new_received'")
     assert [(r["parser_version"], r["total"]) for r in rows] == [("test-2", 5)]
-    assert rows[0]["id"] != first.report_id
+    assert rows[0]["id"] == first.report_id  # the same agency and year: the same report
 
 
 def test_synthetic_agencies_never_merge_with_real_ones(db_url):
@@ -164,3 +165,27 @@ def test_a_value_read_by_ocr_keeps_its_provenance_and_box(db_url):
     [stored] = asyncio.run(read_back()).values()
     assert stored.provenance["applications.new_received.total"] == "ocr"
     assert stored.ocr_boxes == {"applications.new_received.total": box}
+
+
+def test_a_failed_report_leaves_no_identity_no_revision_and_no_change(db_url):
+    store(db_url, [(_report("横河镇", new_total=1), _source("old"))])
+    bad = _report("横河镇")
+    bad.applications["granted"]["natural_person"] = 2**40  # overflows the integer column during COPY
+    results = store(db_url, [(_report("官渡镇"), _source("a")), (bad, _source("bad")), (_report("水口镇"), _source("c"))])
+    assert [r.status for r in results] == ["loaded", "failed", "loaded"]
+    changes = fetch(db_url, "SELECT report_id, kind FROM report_change ORDER BY sequence")
+    assert [c["kind"] for c in changes] == ["added"] * 3
+    assert [c["report_id"] for c in changes[1:]] == [results[0].report_id, results[2].report_id]
+    assert fetch(db_url, "SELECT count(*) FROM report_revision")[0][0] == 0
+    assert fetch(db_url, "SELECT count(*) FROM report_key")[0][0] == 3
+
+
+def test_two_documents_for_one_agency_and_year_in_one_batch_make_two_revisions_of_one_id(db_url):
+    results = store(db_url, [(_report(new_total=3), _source("a")), (_report(new_total=5), _source("b"))])
+    assert [r.status for r in results] == ["loaded", "replaced"]
+    assert results[0].report_id == results[1].report_id
+    [revision] = fetch(db_url, "SELECT revision, sha256, values FROM report_revision")
+    assert (revision["revision"], revision["sha256"]) == (1, _source("a").sha256)
+    values = json.loads(revision["values"])
+    assert (values["applications.new_received.total"], values["reviews.review.total"]) == (3, None)
+    assert [r["kind"] for r in fetch(db_url, "SELECT kind FROM report_change ORDER BY sequence")] == ["added", "replaced"]
