@@ -8,6 +8,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Coroutine
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -18,6 +19,7 @@ from core.errors import UsageError, XxgkError
 from core.settings import Settings
 
 if TYPE_CHECKING:
+    from db.reading import CheckOverview
     from loaders.pipeline import Overrides
     from services.export import ExportFilter
     from services.ingest import Documents, LoadSummary
@@ -319,28 +321,87 @@ def demo(
     typer.echo(", ".join(f"{status} {n}" for status, n in sorted(counts.items())) + " synthetic reports")
 
 
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+
+
+_CHECK_HEADINGS = {"error": "failed checks (errors)", "warning": "warnings (anomalies worth a second look)"}
+_CHECK_NOUNS = {"error": "failed", "warning": "warning(s)"}
+
+
 @app.command()
 def check(
     agency: Annotated[str | None, typer.Option(help="Only agencies whose name contains this.")] = None,
     year: Annotated[int | None, typer.Option(help="Only this report year.")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many reports listed.")] = 50,
+    limit: Annotated[int, typer.Option(min=0, help="At most this many reports listed per section "
+                                                   "(the counts cover every report).")] = 50,
+    fail_on: Annotated[FailOn | None, typer.Option(
+        "--fail-on", case_sensitive=False,
+        help="Exit 1 when a report has a failed check (error), or a failed check or a warning (warning). "
+             "Without it the exit code is 0 whatever is found.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (shape in the README).")] = False,
 ) -> None:
-    """Print the failed consistency checks of stored reports, with their messages."""
-    from db.reading import failed_checks
+    """Print the consistency checks stored reports did not pass: failed checks first, then warnings.
+
+    Each section lists reports with the most findings first, each with its findings; a summary line closes
+    the output. A failed check (error) is a broken identity of the report's own numbers; a warning is an
+    anomaly (a value jumping year to year, a count out of range) worth a second look. Exit code 0, or 1
+    with --fail-on when something at or above that severity was found; 2 for a usage error.
+    """
+    from db.reading import SEVERITIES, check_overview
 
     url = database_url(settings(), quiet=True)
 
-    async def run() -> tuple[int, list[tuple[str, list[str]]]]:
+    async def run() -> CheckOverview:
         await _checked(url)
-        return await failed_checks(url, agency=agency, year=year, limit=limit)
+        return await check_overview(url, agency=agency, year=year, limit=limit)
 
-    checked, reports = run_db(run, url)
-    for head, rows in reports:
-        typer.echo(head)
-        for row in rows:
-            typer.echo(f"  {row}")
-    bad = len(reports)
-    typer.echo(f"{checked} report(s) checked, {bad}{'+' if bad >= limit else ''} with failed checks")
+    found = run_db(run, url)
+    if as_json:
+        typer.echo(json.dumps(_check_json(found), ensure_ascii=False, indent=2))
+    else:
+        for severity in SEVERITIES:
+            reports, findings = found.counts.get(severity, (0, 0))
+            typer.echo(f"{_CHECK_HEADINGS[severity]}: {findings} in {reports} report(s)")
+            for r in found.listed[severity]:
+                typer.echo(f"  {r.agency_name} {r.year} (report {r.report_id}, {len(r.findings)} {_CHECK_NOUNS[severity]}) "
+                           f"{r.source_uri}")
+                for f in r.findings:
+                    typer.echo(f"    {f.code} {f.location}: {f.message}")
+            if len(found.listed[severity]) < reports:
+                typer.echo(f"  … {reports - len(found.listed[severity])} more report(s) (--limit)")
+        typer.echo(_check_summary(found))
+    errors = found.counts.get("error", (0, 0))[1]
+    warnings = found.counts.get("warning", (0, 0))[1]
+    if (fail_on is FailOn.error and errors) or (fail_on is FailOn.warning and errors + warnings):
+        raise typer.Exit(1)
+
+
+def _check_summary(found: CheckOverview) -> str:
+    (err_reports, errors), (warn_reports, warnings) = (found.counts.get(s, (0, 0)) for s in ("error", "warning"))
+    return (f"{found.reports} report(s) checked: {errors} failed check(s) in {err_reports} report(s), "
+            f"{warnings} warning(s) in {warn_reports} report(s)")
+
+
+def _check_json(found: CheckOverview) -> dict[str, Any]:
+    def number(value: Any) -> Any:
+        return None if value is None else int(value) if value == int(value) else float(value)
+
+    out: dict[str, Any] = {"reports_checked": found.reports}
+    for severity, key in (("error", "errors"), ("warning", "warnings")):
+        reports, findings = found.counts.get(severity, (0, 0))
+        out[key] = {
+            "count": findings,
+            "reports": reports,
+            "listed": [{"report_id": r.report_id, "agency_name": r.agency_name, "year": r.year,
+                        "source_uri": r.source_uri,
+                        "checks": [{"code": f.code, "severity": f.severity, "cross_year": f.cross_year,
+                                    "location": f.location, "expected": number(f.expected),
+                                    "actual": number(f.actual), "message": f.message} for f in r.findings]}
+                       for r in found.listed[severity]],
+        }
+    return out
 
 
 # --- export ------------------------------------------------------------------------------------------------
