@@ -718,9 +718,9 @@ def test_a_cell_shows_the_lines_it_was_read_from(any_page, server):
 def test_a_parse_issue_shows_its_line(page, server):
     data = server.data("{ reports(filter: {synthetic: false}, first: 100) { edges { node { id source { uri } "
                        "issues { code line } } } } }")
-    # A seed loaded from its file (file:///…/tests/fixtures/NAME.txt) with an issue on a line.
+    # A seed loaded from its file (its source is then its name, NAME.txt) with an issue on a line.
     report, issue = next((e["node"], i) for e in data["reports"]["edges"] for i in e["node"]["issues"]
-                         if i["line"] and e["node"]["source"]["uri"].startswith("file:"))
+                         if i["line"] and (FIXTURES / e["node"]["source"]["uri"]).is_file())
     lines = (FIXTURES / Path(report["source"]["uri"]).name).read_text(encoding="utf-8").split("\n")
     _open_report(page, server, report["id"])
     item = page.locator("#report-issues li", has=page.locator(f"button.line[data-line='{issue['line']}']")).first

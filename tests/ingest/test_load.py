@@ -113,17 +113,17 @@ def test_documents_read_by_an_older_parser_or_loaded_with_reparse_are_read_again
     shutil.copy(SEEDS[0], tmp_path / "a.txt")
     shutil.copy(SEEDS[2], tmp_path / "b.txt")
     assert xxgk("load", str(tmp_path), url=db_url).returncode == 0
-    sql(db_url, "UPDATE report SET parser_version = '0.9' WHERE source_uri LIKE '%/a.txt'")  # as an older xxgk
+    sql(db_url, "UPDATE report SET parser_version = '0.9' WHERE source_uri = 'a.txt'")  # as an older xxgk
 
     again = xxgk("load", str(tmp_path), url=db_url)
     assert "loaded 0, unchanged 1, replaced 1, failed 0" in again.stdout, again.stdout
     assert {r[0] for r in sql(db_url, "SELECT parser_version FROM report")} == {PARSER_VERSION}
 
     # The same bytes say 2022; a user who knows better corrects the year of the stored report.
-    assert sql(db_url, "SELECT year FROM report WHERE source_uri LIKE '%/b.txt'")[0][0] == 2022
+    assert sql(db_url, "SELECT year FROM report WHERE source_uri = 'b.txt'")[0][0] == 2022
     moved = xxgk("load", "--reparse", "--year", "2021", str(tmp_path / "b.txt"), url=db_url)
     assert "loaded 0, unchanged 0, replaced 1, failed 0" in moved.stdout, moved.stdout
-    assert [tuple(r) for r in sql(db_url, "SELECT year, count(*) FROM report WHERE source_uri LIKE '%/b.txt' "
+    assert [tuple(r) for r in sql(db_url, "SELECT year, count(*) FROM report WHERE source_uri = 'b.txt' "
                                           "GROUP BY year")] == [(2021, 1)]
     assert sql(db_url, "SELECT count(*) FROM report")[0][0] == 2
 
