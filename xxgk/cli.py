@@ -51,6 +51,23 @@ db_app = typer.Typer(help="Manage the embedded PostgreSQL server (used when DATA
 app.add_typer(db_app, name="db")
 
 
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        from loaders.parse import PARSER_VERSION
+        from xxgk import __version__
+
+        typer.echo(f"xxgk {__version__} (parser {PARSER_VERSION})")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_print_version,
+                                          help="Print the version of xxgk and of its parser, and exit.")] = False,
+) -> None:
+    """xxgk: government information-disclosure annual reports (政府信息公开工作年度报告) as data."""
+
+
 def settings() -> Settings:
     return Settings.from_env()
 
@@ -124,9 +141,15 @@ def db_status() -> None:
 
 
 @db_app.command("url")
-def db_url() -> None:
-    """Print the database URL (starting the embedded server if needed)."""
-    typer.echo(database_url(settings(), quiet=True))
+def db_url(
+    sqlalchemy: Annotated[bool, typer.Option("--sqlalchemy", help="The SQLAlchemy form "
+                                             "(postgresql+asyncpg://…) instead of the libpq one.")] = False,
+) -> None:
+    """Print the database URL (starting the embedded server if needed), as psql takes it: `psql "$(xxgk db url)"`."""
+    from db.engine import dsn
+
+    url = database_url(settings(), quiet=True)
+    typer.echo(url if sqlalchemy else dsn(url))
 
 
 # --- migrate ----------------------------------------------------------------------------------------------
