@@ -498,6 +498,8 @@ def serve(
     import uvicorn
 
     cfg = settings()
+    host, port = host or cfg.host, port or cfg.port
+    _check_listen(host, port)
     url = database_url(cfg)
     run_db(lambda: _checked(url), url)
     # Workers resolve the same database: hand them the URL the embedded server got, and how many they are
@@ -511,8 +513,25 @@ def serve(
     log_config["handlers"]["plain"] = {"class": "logging.StreamHandler", "formatter": "plain",
                                        "stream": "ext://sys.stdout"}
     log_config["loggers"]["xxgk"] = {"handlers": ["plain"], "level": "INFO", "propagate": False}
-    uvicorn.run("api.app:create_app", factory=True, host=host or cfg.host, port=port or cfg.port,
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port,
                 workers=workers, log_level="info", access_log=False, log_config=log_config)
+
+
+def _check_listen(host: str, port: int) -> None:
+    """Say in one line, before anything starts, when the server could not listen there."""
+    import socket
+
+    if not 1 <= port <= 65535:
+        raise UsageError(f"port {port} is not a TCP port (1–65535)")
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                             flags=socket.AI_PASSIVE)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind(address)
+    except OSError as exc:  # in use, not an address of this machine, a privileged port, a name unknown
+        reason = exc.strerror or str(exc)
+        raise XxgkError(f"cannot listen on {host}:{port}: {reason} (choose another with --port or --host)") from None
 
 
 def main() -> None:
