@@ -141,6 +141,20 @@ def relative_source(path: str, base: str | None) -> str:
     return shown(Path(name).as_posix())
 
 
+def nothing_to_load(paths: Sequence[str]) -> str:
+    """Why ``paths`` hold no document to load, in one line: empty folders, or only files of other types."""
+    others: Counter[str] = Counter()
+    for raw in paths:
+        for _, _, names in os.walk(raw) if os.path.isdir(raw) else ():
+            others.update(os.path.splitext(name)[1].lower() or "(no extension)" for name in names)
+    where = ", ".join(shown(p) for p in paths[:3]) + (" …" if len(paths) > 3 else "")
+    supported = " ".join(sorted(SUFFIXES))
+    if not others:
+        return f"no documents to load: {where} holds no files (xxgk reads {supported})"
+    kinds = ", ".join(f"{n} {ext}" for ext, n in others.most_common(5))
+    return f"no documents to load in {where}: only files of types xxgk does not read ({kinds}); it reads {supported}"
+
+
 def _documents_of(raw: str, unreadable: dict[str, str]) -> Iterator[str]:
     if os.path.isdir(raw):
         yield from _walk(raw, unreadable)

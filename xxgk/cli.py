@@ -241,10 +241,12 @@ def load(
     """
     from db.errors import DatabaseUnavailableError
     from loaders.pipeline import Overrides
-    from services.ingest import LoadSummary, find_documents, read_manifest
+    from services.ingest import LoadSummary, find_documents, nothing_to_load, read_manifest
     from services.prepare import REPORT_YEARS
 
     files = find_documents(paths)
+    if next(iter(files), None) is None:  # an empty folder, or one of other files: a mistake, not a success
+        raise XxgkError(nothing_to_load(paths))
     rows = read_manifest(manifest) if manifest else None
     if year is not None and year not in REPORT_YEARS:
         raise UsageError(f"--year {year} is not a report year ({REPORT_YEARS[0]}–{REPORT_YEARS[-1]})")

@@ -230,6 +230,25 @@ def test_usage_errors_exit_2_with_one_line(db_url, args, message):
     assert done.stderr.strip() == f"error: {message}"
 
 
+def test_an_empty_folder_or_one_of_other_files_says_so_and_exits_1(db_url, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    done = xxgk("load", str(empty), url=db_url)
+    assert done.returncode == 1
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"error: no documents to load: {empty} holds no files (xxgk reads ") and ".docx" in line
+    other = tmp_path / "other"
+    (other / "sub").mkdir(parents=True)
+    for name in ("a.rtf", "sub/b.zip", "sub/c.zip"):
+        (other / name).write_bytes(b"x")
+    done = xxgk("load", str(other), url=db_url)
+    assert done.returncode == 1
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"error: no documents to load in {other}: only files of types xxgk does not read "
+                           "(2 .zip, 1 .rtf); it reads ")
+    assert sql(db_url, "SELECT count(*) FROM load_failure")[0][0] == 0
+
+
 def test_bad_manifest_is_a_usage_error(db_url, tmp_path):
     (tmp_path / "m.csv").write_text("file,agency\na.txt,x\n", encoding="utf-8")
     done = xxgk("load", str(SEEDS[0]), "--manifest", str(tmp_path / "m.csv"), url=db_url)
