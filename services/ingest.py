@@ -150,9 +150,9 @@ def nothing_to_load(paths: Sequence[str]) -> str:
     where = ", ".join(shown(p) for p in paths[:3]) + (" …" if len(paths) > 3 else "")
     supported = " ".join(sorted(SUFFIXES))
     if not others:
-        return f"no documents to load: {where} holds no files (xxgk reads {supported})"
+        return f"no documents: {where} holds no files (xxgk reads {supported})"
     kinds = ", ".join(f"{n} {ext}" for ext, n in others.most_common(5))
-    return f"no documents to load in {where}: only files of types xxgk does not read ({kinds}); it reads {supported}"
+    return f"no documents in {where}: only files of types xxgk does not read ({kinds}); it reads {supported}"
 
 
 def _documents_of(raw: str, unreadable: dict[str, str]) -> Iterator[str]:

@@ -186,31 +186,42 @@ def migrate(
 
 @app.command()
 def parse(
-    files: Annotated[list[Path], typer.Argument(help="Report text files (.txt, .md) or documents.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print canonical JSON (an array for several files).")] = False,
+    paths: Annotated[list[str], typer.Argument(help="Report documents, folders (searched recursively) or globs.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print canonical JSON (an array for several documents "
+                                                         "or a folder).")] = False,
 ) -> None:
-    """Parse report files and print what was read: a summary, or the canonical JSON."""
+    """Parse report documents and print what was read: a summary of each, or the canonical JSON.
+
+    Nothing is stored. A folder gives every document under it (the same files `xxgk load` takes), and a
+    closing line counts them. Exit code 1 when any could not be read as a report, 2 for a usage error.
+    """
     from loaders.pipeline import ParseFailure, parse_path
     from loaders.summary import describe
+    from services.ingest import find_documents, nothing_to_load
 
+    files = find_documents(paths)
+    if next(iter(files), None) is None:
+        raise XxgkError(nothing_to_load(paths))
+    several = len(paths) > 1 or any(not Path(p).is_file() for p in paths)
     results: list[Any] = []
     failed = 0
     for path in files:
-        if not path.is_file():
-            raise UsageError(f"no such file: {path}")
         try:
             report = parse_path(path)
         except ParseFailure as exc:
             failed += 1
             typer.echo(f"error: {path}: {exc}", err=True)
             continue
-        results.append(report.to_json() if as_json else describe(report, path))
-    if as_json:
-        out = results[0] if len(files) == 1 and results else results
-        if results or len(files) > 1:
-            typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
-    else:
-        typer.echo("\n\n".join(results))
+        if as_json:
+            results.append(report.to_json())
+        else:
+            typer.echo(("\n" if results else "") + describe(report, path))
+            results.append(None)
+    if as_json and (results or several):
+        typer.echo(json.dumps(results if several else results[0], ensure_ascii=False, indent=2))
+    if several:
+        typer.echo(f"parsed {len(results) + failed} document(s): {len(results)} read, {failed} failed",
+                   err=as_json)
     if failed:
         raise typer.Exit(1)
 

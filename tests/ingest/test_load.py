@@ -236,7 +236,7 @@ def test_an_empty_folder_or_one_of_other_files_says_so_and_exits_1(db_url, tmp_p
     done = xxgk("load", str(empty), url=db_url)
     assert done.returncode == 1
     [line] = done.stderr.splitlines()
-    assert line.startswith(f"error: no documents to load: {empty} holds no files (xxgk reads ") and ".docx" in line
+    assert line.startswith(f"error: no documents: {empty} holds no files (xxgk reads ") and ".docx" in line
     other = tmp_path / "other"
     (other / "sub").mkdir(parents=True)
     for name in ("a.rtf", "sub/b.zip", "sub/c.zip"):
@@ -244,7 +244,7 @@ def test_an_empty_folder_or_one_of_other_files_says_so_and_exits_1(db_url, tmp_p
     done = xxgk("load", str(other), url=db_url)
     assert done.returncode == 1
     [line] = done.stderr.splitlines()
-    assert line.startswith(f"error: no documents to load in {other}: only files of types xxgk does not read "
+    assert line.startswith(f"error: no documents in {other}: only files of types xxgk does not read "
                            "(2 .zip, 1 .rtf); it reads ")
     assert sql(db_url, "SELECT count(*) FROM load_failure")[0][0] == 0
 
