@@ -284,6 +284,11 @@ def load(
         raise typer.Exit(exc.exit_code) from None
     if not quiet:
         _print_load_summary(summary, time.perf_counter() - started)
+    given = [name for name, value in (("--agency", agency), ("--year", year), ("--manifest", manifest)) if value]
+    if given and summary.counts["unchanged"] and not reparse:
+        # Stored bytes are not read again, so what was given did not reach them.
+        typer.echo(f"note: {summary.counts['unchanged']} document(s) were stored already and were not read again, "
+                   f"so {' and '.join(given)} did not apply to them; add --reparse to apply it", err=True)
     if summary.failed:
         raise typer.Exit(1)
 

@@ -119,7 +119,13 @@ def test_documents_read_by_an_older_parser_or_loaded_with_reparse_are_read_again
     assert "loaded 0, unchanged 1, replaced 1, failed 0" in again.stdout, again.stdout
     assert {r[0] for r in sql(db_url, "SELECT parser_version FROM report")} == {PARSER_VERSION}
 
-    # The same bytes say 2022; a user who knows better corrects the year of the stored report.
+    # The same bytes say 2022; a user who knows better corrects the year of the stored report. Without
+    # --reparse the stored document is not read again, and the loader says how to apply the year.
+    assert sql(db_url, "SELECT year FROM report WHERE source_uri = 'b.txt'")[0][0] == 2022
+    unapplied = xxgk("load", "--year", "2021", str(tmp_path / "b.txt"), url=db_url)
+    assert unapplied.returncode == 0 and "unchanged 1" in unapplied.stdout
+    assert ("note: 1 document(s) were stored already and were not read again, so --year did not apply to them; "
+            "add --reparse to apply it") in unapplied.stderr
     assert sql(db_url, "SELECT year FROM report WHERE source_uri = 'b.txt'")[0][0] == 2022
     moved = xxgk("load", "--reparse", "--year", "2021", str(tmp_path / "b.txt"), url=db_url)
     assert "loaded 0, unchanged 0, replaced 1, failed 0" in moved.stdout, moved.stdout
