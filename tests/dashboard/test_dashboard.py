@@ -872,3 +872,25 @@ def test_first_view_transfers_under_500_kb(browser, server):
             assert echarts.sizes()["responseBodySize"] < 400_000
         finally:
             context.close()
+
+
+def test_graphiql_works_offline(page, server):
+    """GraphiQL at /graphql loads, runs a query and shows the answer with every other address refused."""
+    foreign: list[str] = []
+
+    def local_only(route: Any) -> None:
+        if route.request.url.startswith(server.url):
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", local_only)
+    page.goto(f"{server.url}/graphql")
+    page.wait_for_selector(".graphiql-query-editor .CodeMirror")
+    page.evaluate("document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror"
+                  ".setValue('{ years { year } }')")
+    page.click(".graphiql-execute-button")
+    page.wait_for_function("document.querySelector('.result-window') && "
+                           "document.querySelector('.result-window').innerText.includes('\"year\"')")
+    assert foreign == []
