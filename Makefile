@@ -9,7 +9,7 @@ LOCK := requirements.lock
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test install install-dev lint lock schema clean
+.PHONY: run test install install-dev lint lock schema clean stop-test-db
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("xxgk needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -39,8 +39,17 @@ lint: install-dev
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 
+# Stops the embedded PostgreSQL the tests start (./.xxgk/test-pgdata, XXGK_TEST_DATA_DIR), if it runs.
+STOP_TEST_DB = $(BIN)/python -c 'from core.settings import default_data_dir; from db import embedded; \
+	print("test PostgreSQL stopped" if embedded.stop(default_data_dir("test-pgdata", env="XXGK_TEST_DATA_DIR")) \
+	else "test PostgreSQL was not running")'
+
+# The test suite's PostgreSQL is stopped when it ends, passed or failed; the exit code is pytest's.
 test: lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q; status=$$?; $(STOP_TEST_DB); exit $$status
+
+stop-test-db:
+	@$(STOP_TEST_DB)
 
 # Every extra, for every Python from 3.11 and every platform; installs take what they need from it.
 lock: install-dev
@@ -52,4 +61,5 @@ schema: install
 
 clean:
 	-$(BIN)/xxgk db stop
+	-$(STOP_TEST_DB)
 	rm -rf .xxgk $(VENV)

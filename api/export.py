@@ -7,17 +7,21 @@ read connection held for the length of the download.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import asyncpg
+from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from api.state import AppState
 from core.errors import NotFoundError
+from db.errors import CONNECTION_ERRORS, DatabaseUnavailableError
 from services.export import DESCRIPTOR_FILE, JSONL_FILE, TABLES, ExportFilter, datapackage, iter_csv, iter_jsonl
 
 log = logging.getLogger("xxgk.api.export")
@@ -34,21 +38,47 @@ def _attachment(file: str, flt: ExportFilter) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{stem}{tags}.{ext}"'}
 
 
-async def _stream(request: Request, produce: Callable[[asyncpg.Connection], AsyncIterator[bytes]]
-                  ) -> AsyncIterator[bytes]:
+async def _download(request: Request, produce: Callable[[asyncpg.Connection], AsyncIterator[bytes]],
+                    media_type: str, headers: dict[str, str]) -> Response:
+    """A streamed download whose first chunk is read before the answer starts: a database that cannot be
+    reached, or that fails the query, is a 503, not a 200 cut short. Past the first byte a failure can only
+    break the stream off (no final chunk), which clients report as an incomplete download."""
     state: AppState = request.app.state.xxgk
-    async with state.read_engine.connect() as conn:
+    opened = state.read_engine.connect()
+    conn: AsyncConnection | None = None
+    try:
+        conn = await opened.__aenter__()
         raw = (await conn.get_raw_connection()).driver_connection
-        done = False
-        try:
-            async for chunk in produce(raw):
-                yield chunk
-            done = True
-        finally:
-            if not done:
-                # A download cut short (client gone, query failed) may leave the connection mid-protocol.
-                log.warning("export of %s stopped before the end", request.url.path)
+        chunks = aiter(produce(raw))
+        first = await anext(chunks, b"")  # the query has run: its rows, or the whole (short) file
+    except CONNECTION_ERRORS as exc:
+        log.warning("export of %s refused: %s", request.url.path, exc)
+        if conn is not None:
+            with contextlib.suppress(*CONNECTION_ERRORS):
                 await conn.invalidate()
+        with contextlib.suppress(*CONNECTION_ERRORS):
+            await opened.__aexit__(None, None, None)
+        raise DatabaseUnavailableError("the database cannot be reached; try again later") from None
+    return StreamingResponse(_rest(request, opened, conn, first, chunks), media_type=media_type, headers=headers)
+
+
+async def _rest(request: Request, opened: Any, conn: AsyncConnection, first: bytes,
+                chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    done = False
+    try:
+        if first:
+            yield first
+        async for chunk in chunks:
+            yield chunk
+        done = True
+    finally:
+        if not done:
+            # A download cut short (client gone, query failed) may leave the connection mid-protocol.
+            log.warning("export of %s stopped before the end", request.url.path)
+            with contextlib.suppress(*CONNECTION_ERRORS):
+                await conn.invalidate()
+        with contextlib.suppress(*CONNECTION_ERRORS):
+            await opened.__aexit__(None, None, None)
 
 
 async def table_csv(request: Request) -> Response:
@@ -57,15 +87,15 @@ async def table_csv(request: Request) -> Response:
     if table not in TABLES:
         raise NotFoundError(f"no table {table!r}; tables: {', '.join(TABLES)}")
     flt = _filter(request)
-    return StreamingResponse(_stream(request, lambda conn: iter_csv(conn, table, flt)),
-                             media_type="text/csv; charset=utf-8", headers=_attachment(TABLES[table].file, flt))
+    return await _download(request, lambda conn: iter_csv(conn, table, flt), "text/csv; charset=utf-8",
+                           _attachment(TABLES[table].file, flt))
 
 
 async def reports_jsonl(request: Request) -> Response:
     """Whole reports as JSON Lines."""
     flt = _filter(request)
-    return StreamingResponse(_stream(request, lambda conn: iter_jsonl(conn, flt)),
-                             media_type="application/x-ndjson; charset=utf-8", headers=_attachment(JSONL_FILE, flt))
+    return await _download(request, lambda conn: iter_jsonl(conn, flt), "application/x-ndjson; charset=utf-8",
+                            _attachment(JSONL_FILE, flt))
 
 
 async def datapackage_json(request: Request) -> Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import replace
 from functools import cache
 from typing import Any
@@ -12,14 +13,16 @@ import strawberry
 from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionResult
 
 from api.auth import is_api_key
 from api.context import Context
+from api.dashboard import assets
 from api.errors import TIMEOUT_MESSAGE, MaskInternalErrors, is_user_facing
 from api.execution import ExecutionContext, PlannedExecutionContext
 from api.inputs import MAX_TEXT_CHARS
@@ -77,6 +80,10 @@ class XxgkGraphQL(GraphQL[Context, None]):
             # Cancelled where it waited: a statement is cancelled in PostgreSQL too.
             return ExecutionResult(data=None, errors=[GraphQLError(TIMEOUT_MESSAGE)])
 
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL, its scripts and styles served from ``static/vendor/graphiql`` rather than a CDN: it works offline."""
+        return HTMLResponse(graphiql_page(), headers={"Cache-Control": "no-cache"})
+
     def parse_json(self, data: str | bytes) -> Any:
         """The request's JSON: an object (a list is a batch, which is refused as such), else a 400."""
         try:
@@ -108,6 +115,35 @@ class XxgkGraphQL(GraphQL[Context, None]):
             write_url=state.write_url,
             uploads=state.uploads,
         )
+
+
+# Strawberry's GraphiQL page names these files on a CDN; the same files are vendored under static/.
+_VENDORED = {
+    "https://unpkg.com/react@18.2.0/umd/react.production.min.js": "react.production.min.js",
+    "https://unpkg.com/react-dom@18.2.0/umd/react-dom.production.min.js": "react-dom.production.min.js",
+    "https://unpkg.com/js-cookie@3.0.5/dist/js.cookie.min.js": "js.cookie.min.js",
+    "https://unpkg.com/graphiql@3.8.3/graphiql.min.css": "graphiql.min.css",
+    "https://unpkg.com/@graphiql/plugin-explorer@1.0.2/dist/style.css": "plugin-explorer.css",
+    "https://unpkg.com/graphiql@3.8.3/graphiql.min.js": "graphiql.min.js",
+    "https://unpkg.com/@graphiql/plugin-explorer@1.0.2/dist/index.umd.js": "plugin-explorer.umd.js",
+}
+
+
+@cache
+def graphiql_page() -> str:
+    """Strawberry's GraphiQL page with every CDN link pointing at the vendored file's hashed URL.
+
+    Raises ``RuntimeError`` when the page names a file that is not vendored (Strawberry moved to another
+    GraphiQL): the test suite meets it first.
+    """
+    html = get_graphql_ide_html(graphql_ide="graphiql")
+    files = assets()
+    for cdn, name in _VENDORED.items():
+        html = html.replace(f'src="{cdn}"', f'src="{files[f"vendor/graphiql/{name}"].url}"')
+        html = html.replace(f'href="{cdn}"', f'href="{files[f"vendor/graphiql/{name}"].url}"')
+    if (left := re.search(r'(?:src|href)="(https?://[^"]+)"', html)) is not None:
+        raise RuntimeError(f"GraphiQL's page names {left.group(1)}, which is not vendored under api/static/vendor")
+    return html.replace('crossorigin\n', "\n")
 
 
 def graphql_app(state: AppState) -> GraphQL[Context, None]:

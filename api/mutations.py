@@ -17,7 +17,7 @@ from api.dataloaders import Loaders, SessionReads
 from api.errors import NotAuthorizedError, UserError
 from api.inputs import text_argument
 from api.types.report import Report
-from services.prepare import REPORT_YEARS, upload_name
+from services.prepare import REPORT_YEARS
 
 if TYPE_CHECKING:
     from loaders.pipeline import Overrides
@@ -71,7 +71,7 @@ def _decode(content: str, encoding: ContentEncoding, max_mb: int) -> bytes:
     return data
 
 
-def _overrides(filename: str, metadata: IngestMetadata) -> Overrides:
+def _overrides(metadata: IngestMetadata) -> Overrides:
     from loaders.pipeline import Overrides
 
     if metadata.year is not None and metadata.year not in REPORT_YEARS:
@@ -80,7 +80,8 @@ def _overrides(filename: str, metadata: IngestMetadata) -> Overrides:
         agency=text_argument("metadata.agency", metadata.agency),
         region_code=text_argument("metadata.regionCode", metadata.region_code, 12),
         year=metadata.year,
-        source_url=text_argument("metadata.sourceUrl", metadata.source_url, 2000) or f"upload:{upload_name(filename)}",
+        # Without it, the text's own 原文链接, else ``upload:NAME`` (services.prepare.prepare_upload).
+        source_url=text_argument("metadata.sourceUrl", metadata.source_url, 2000),
         published_at=metadata.published_at,
     )
 
@@ -104,7 +105,7 @@ class Mutation:
 
         text_argument("filename", filename, 1000)
         metadata = metadata or IngestMetadata()
-        overrides = _overrides(filename, metadata)
+        overrides = _overrides(metadata)
         data = _decode(content, encoding, info.context.settings.max_upload_mb)
         # Reading is CPU work, and a document may be built to take all the memory it can: another process.
         prepared = await info.context.uploads.prepare(filename, data, overrides, metadata.synthetic)

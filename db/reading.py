@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import fields
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
@@ -83,9 +83,49 @@ async def fetch_reports(conn: asyncpg.Connection, ids: Sequence[int]) -> dict[in
     return out
 
 
-async def failed_checks(url: str, *, agency: str | None, year: int | None, limit: int
-                        ) -> tuple[int, list[tuple[str, list[str]]]]:
-    """How many reports match, and for those with failures: a heading and one line per failed check."""
+@dataclass(frozen=True, slots=True)
+class CheckFinding:
+    """One check that did not pass, as ``xxgk check`` lists it."""
+
+    code: str
+    severity: str
+    cross_year: bool
+    location: str
+    expected: Decimal | None
+    actual: Decimal | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFindings:
+    """A report and its findings of one severity."""
+
+    report_id: int
+    agency_name: str
+    year: int
+    source_uri: str
+    findings: list[CheckFinding]
+
+
+@dataclass(slots=True)
+class CheckOverview:
+    """What ``xxgk check`` prints: counts over every matching report, and the reports listed per severity."""
+
+    reports: int = 0
+    # severity → (reports with at least one such finding, findings)
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)
+    listed: dict[str, list[ReportFindings]] = field(default_factory=dict)
+
+
+SEVERITIES = ("error", "warning")  # failed identities first, then anomaly warnings
+
+
+async def check_overview(url: str, *, agency: str | None, year: int | None, limit: int) -> CheckOverview:
+    """Failed checks of the stored reports matching ``agency`` (part of the name) and ``year``.
+
+    Counts cover every matching report; at most ``limit`` reports are listed per severity, those with the
+    most findings first.
+    """
     where: list[str] = ["TRUE"]
     args: list[Any] = []
     if agency:
@@ -95,23 +135,34 @@ async def failed_checks(url: str, *, agency: str | None, year: int | None, limit
         args.append(year)
         where.append(f"r.year = ${len(args)}")
     cond = " AND ".join(where)
+    matching = f"FROM report r JOIN agency a ON a.id = r.agency_id WHERE {cond}"
+    out = CheckOverview()
     conn = await asyncpg.connect(dsn(url))
     try:
-        checked = await conn.fetchval(f"SELECT count(*) FROM report r JOIN agency a ON a.id = r.agency_id WHERE {cond}",
-                                      *args)
-        heads = await conn.fetch(
-            f"SELECT r.id, r.year, r.checks_failed, r.warnings, a.name, r.source_uri FROM report r "
-            f"JOIN agency a ON a.id = r.agency_id WHERE {cond} AND (r.checks_failed > 0 OR r.warnings > 0) "
-            f"ORDER BY a.name, r.year LIMIT {int(limit)}", *args)
-        rows = await conn.fetch(
-            "SELECT report_id, code, severity, location, message FROM check_result "
-            "WHERE status = 'failed' AND report_id = ANY($1::int[]) ORDER BY report_id, severity, code, location",
-            [h["id"] for h in heads])
+        out.reports = await conn.fetchval(f"SELECT count(*) {matching}", *args)
+        for row in await conn.fetch(
+                f"SELECT c.severity, count(DISTINCT c.report_id) AS reports, count(*) AS findings "
+                f"FROM check_result c JOIN report r ON r.id = c.report_id JOIN agency a ON a.id = r.agency_id "
+                f"WHERE {cond} AND c.status = 'failed' GROUP BY c.severity", *args):
+            out.counts[row["severity"]] = (row["reports"], row["findings"])
+        severity_arg = f"${len(args) + 1}"
+        for severity in SEVERITIES:
+            heads = await conn.fetch(
+                f"SELECT r.id, r.year, a.name, r.source_uri, n.findings FROM (SELECT c.report_id, count(*) AS findings "
+                f"FROM check_result c WHERE c.status = 'failed' AND c.severity = {severity_arg} GROUP BY c.report_id) n "
+                f"JOIN report r ON r.id = n.report_id JOIN agency a ON a.id = r.agency_id WHERE {cond} "
+                f"ORDER BY n.findings DESC, a.name, r.year, r.id LIMIT {int(limit)}", *args, severity)
+            rows = await conn.fetch(
+                "SELECT report_id, code, severity, cross_year, location, expected, actual, message FROM check_result "
+                "WHERE status = 'failed' AND severity = $2 AND report_id = ANY($1::int[]) "
+                "ORDER BY report_id, code, location, id", [h["id"] for h in heads], severity)
+            by_report: dict[int, list[CheckFinding]] = {}
+            for r in rows:
+                by_report.setdefault(r["report_id"], []).append(CheckFinding(
+                    r["code"], r["severity"], r["cross_year"], r["location"], r["expected"], r["actual"],
+                    r["message"]))
+            out.listed[severity] = [ReportFindings(h["id"], h["name"], h["year"], h["source_uri"],
+                                                   by_report.get(h["id"], [])) for h in heads]
     finally:
         await conn.close()
-    by_report: dict[int, list[str]] = {}
-    for r in rows:
-        by_report.setdefault(r["report_id"], []).append(f"{r['severity']:<7} {r['code']} {r['location']}: {r['message']}")
-    out = [(f"{h['name']} {h['year']} (report {h['id']}, {h['checks_failed']} failed, {h['warnings']} warning(s)) "
-            f"{h['source_uri']}", by_report.get(h["id"], [])) for h in heads]
-    return checked, out
+    return out

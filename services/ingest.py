@@ -49,8 +49,9 @@ from loaders.readers.limits import ReadLimits, expansion_limits
 from services.prepare import REPORT_YEARS, Prepared, prepare, shown
 from services.workers import context, death, start_worker
 
-# A document's path and what overrides its text, or why its manifest row cannot be used.
-Job = tuple[str, Overrides | str]
+# A document's path, what overrides its text (or why its manifest row cannot be used), and its name as
+# stored when nothing gives its published URL.
+Job = tuple[str, Overrides | str, str]
 Progress = Callable[[int], None]  # hears how many more documents are done
 Worker = Callable[[Job], Prepared]  # what a parser process does with one document
 _CHUNK = 16  # documents handed to a parser process at a time
@@ -85,15 +86,23 @@ class Documents:
     unreadable: dict[str, str] = field(default_factory=dict, compare=False)  # path → why
 
     def __iter__(self) -> Iterator[Path]:
+        for path, _ in self.sourced():
+            yield path
+
+    def sourced(self) -> Iterator[tuple[Path, str]]:
+        """Each document with the name it is stored under when nothing gives its published URL: its path
+        relative to the folder (or a glob's fixed part) that was named, or a file's own name; never an
+        absolute path of this disk."""
         # Only several arguments can name a file twice; one folder needs no memory of what it gave.
         seen: set[str] | None = set() if len(self.paths) > 1 else None
         for raw in self.paths:
+            base = _base_of(raw)
             for path in _documents_of(raw, self.unreadable):
                 if seen is not None:
                     if path in seen:
                         continue
                     seen.add(path)
-                yield Path(path)
+                yield Path(path), relative_source(path, base)
 
     def count(self) -> int:
         """How many there are, walking the folders once without keeping what is found."""
@@ -110,6 +119,40 @@ def find_documents(paths: Sequence[str]) -> Documents:
         if next(_documents_of(raw, {}), None) is None:
             raise UsageError(f"no files match {raw}")
     return Documents(tuple(paths))
+
+
+def _base_of(raw: str) -> str | None:
+    """The folder documents found under ``raw`` are named relative to (``None``: a file, named by itself)."""
+    if os.path.isdir(raw):
+        return raw
+    if os.path.isfile(raw) or not glob.has_magic(raw):
+        return None
+    fixed: list[str] = []
+    for part in raw.split(os.sep):
+        if glob.has_magic(part):
+            break
+        fixed.append(part)
+    return os.sep.join(fixed) or (os.sep if raw.startswith(os.sep) else os.curdir)
+
+
+def relative_source(path: str, base: str | None) -> str:
+    """``path`` as stored for a document without a published URL: relative to ``base``, with ``/``."""
+    name = os.path.basename(path) if base is None else os.path.relpath(path, base)
+    return shown(Path(name).as_posix())
+
+
+def nothing_to_load(paths: Sequence[str]) -> str:
+    """Why ``paths`` hold no document to load, in one line: empty folders, or only files of other types."""
+    others: Counter[str] = Counter()
+    for raw in paths:
+        for _, _, names in os.walk(raw) if os.path.isdir(raw) else ():
+            others.update(os.path.splitext(name)[1].lower() or "(no extension)" for name in names)
+    where = ", ".join(shown(p) for p in paths[:3]) + (" …" if len(paths) > 3 else "")
+    supported = " ".join(sorted(SUFFIXES))
+    if not others:
+        return f"no documents: {where} holds no files (xxgk reads {supported})"
+    kinds = ", ".join(f"{n} {ext}" for ext, n in others.most_common(5))
+    return f"no documents in {where}: only files of types xxgk does not read ({kinds}); it reads {supported}"
 
 
 def _documents_of(raw: str, unreadable: dict[str, str]) -> Iterator[str]:
@@ -250,10 +293,10 @@ def _row_overrides(row: dict[str, str | None]) -> Overrides:
 
 
 def _prepare_job(job: Job) -> Prepared:
-    path, overrides = job
+    path, overrides, source = job
     if isinstance(overrides, str):  # the manifest row's problem
         return Prepared(shown(path), None, reason=overrides)
-    return prepare(path, overrides)
+    return prepare(path, overrides, source=source)
 
 
 def _leave_interrupts_to_the_loader() -> None:
@@ -392,7 +435,7 @@ def file_sha256(path: str) -> str | None:
 
 
 def _hashes(window: list[Job]) -> list[str | None]:
-    return [file_sha256(path) for path, _ in window]
+    return [file_sha256(path) for path, _, _ in window]
 
 
 async def _new_windows(conn: asyncpg.Connection, windows: Iterable[list[Job]], summary: LoadSummary,
@@ -438,7 +481,8 @@ async def load(url: str, files: Iterable[Path], *, manifest: dict[Path, Override
     base = overrides or Overrides()
     limits = ReadLimits.from_settings(cfg)
     # Paths are resolved only to look them up in a manifest: resolving costs a system call per folder level.
-    work = ((str(f), _merge(manifest.get(f.resolve()), base) if manifest else base) for f in files)
+    sourced = files.sourced() if isinstance(files, Documents) else ((f, relative_source(str(f), None)) for f in files)
+    work = ((str(f), _merge(manifest.get(f.resolve()), base) if manifest else base, source) for f, source in sourced)
     raw = _windows(work, cfg.load_window)
     head = next(raw, [])
     summary = summary if summary is not None else LoadSummary()

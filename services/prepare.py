@@ -60,10 +60,12 @@ def shown(path: str) -> str:
 
 
 def prepare(path: str, overrides: Overrides | None = None, *, synthetic: bool = False,
-            name: str | None = None) -> Prepared:
+            name: str | None = None, source: str | None = None) -> Prepared:
     """Read, parse, place and check one document (runs in a worker process). Never raises.
 
-    ``name`` is the path to report (an upload's own name rather than its temporary copy's).
+    ``name`` is the path to report (an upload's own name rather than its temporary copy's). The report's
+    source is the published URL when known (``overrides.source_url``, else the text's 原文链接), else
+    ``source`` (a path relative to the folder loaded), else the file's name: never a local absolute path.
     """
     overrides = overrides or Overrides()
     label = shown(name or path)
@@ -73,14 +75,14 @@ def prepare(path: str, overrides: Overrides | None = None, *, synthetic: bool = 
         return Prepared(label, None, reason=f"cannot read file: {exc.strerror or type(exc).__name__}")
     sha = hashlib.sha256(data).hexdigest()
     try:
-        incoming, counts = _prepare(path, data, sha, overrides, synthetic)
+        incoming, counts = _prepare(path, data, sha, overrides, synthetic, source or shown(Path(name or path).name))
     except _Failed as exc:
         return Prepared(label, sha, reason=shown(str(exc)), skipped=exc.skipped)
     return Prepared(label, sha, incoming, issue_counts=counts)
 
 
-def _prepare(path: str, data: bytes, sha: str, overrides: Overrides,
-             synthetic: bool) -> tuple[Incoming, dict[str, int]]:
+def _prepare(path: str, data: bytes, sha: str, overrides: Overrides, synthetic: bool,
+             local: str) -> tuple[Incoming, dict[str, int]]:
     try:
         report, text, fmt = parse_bytes(data, shown(Path(path).name), overrides)
     except ParseFailure as exc:
@@ -99,7 +101,7 @@ def _prepare(path: str, data: bytes, sha: str, overrides: Overrides,
         raise _Failed(f"region code {overrides.region_code[:20]!r} is not a GB/T 2260 code the gazetteer knows")
     placement = _stage("placing its agency", lambda: place_report(report, region_code=overrides.region_code))
     report.issues.extend(placement.issues)
-    source_uri = overrides.source_url or report.source_url or Path(path).absolute().as_uri()
+    source_uri = overrides.source_url or report.source_url or local
     source = Source(source_uri, "synthetic" if synthetic else fmt, sha, synthetic, text, PARSER_VERSION)
     counts: dict[str, int] = {}
     for issue in report.issues:
@@ -165,4 +167,4 @@ def prepare_upload(name: str, data: bytes, overrides: Overrides, synthetic: bool
     with tempfile.TemporaryDirectory(prefix="xxgk-ingest-") as folder, expansion_limits(limits):
         path = Path(folder) / name
         path.write_bytes(data)
-        return prepare(str(path), overrides, synthetic=synthetic, name=name)
+        return prepare(str(path), overrides, synthetic=synthetic, name=name, source=f"upload:{name}")

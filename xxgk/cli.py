@@ -8,6 +8,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Coroutine
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -18,6 +19,7 @@ from core.errors import UsageError, XxgkError
 from core.settings import Settings
 
 if TYPE_CHECKING:
+    from db.reading import CheckOverview
     from loaders.pipeline import Overrides
     from services.export import ExportFilter
     from services.ingest import Documents, LoadSummary
@@ -47,6 +49,23 @@ app = typer.Typer(
 db_app = typer.Typer(help="Manage the embedded PostgreSQL server (used when DATABASE_URL is not set).",
                      no_args_is_help=True)
 app.add_typer(db_app, name="db")
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        from loaders.parse import PARSER_VERSION
+        from xxgk import __version__
+
+        typer.echo(f"xxgk {__version__} (parser {PARSER_VERSION})")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_print_version,
+                                          help="Print the version of xxgk and of its parser, and exit.")] = False,
+) -> None:
+    """xxgk: government information-disclosure annual reports (政府信息公开工作年度报告) as data."""
 
 
 def settings() -> Settings:
@@ -122,9 +141,15 @@ def db_status() -> None:
 
 
 @db_app.command("url")
-def db_url() -> None:
-    """Print the database URL (starting the embedded server if needed)."""
-    typer.echo(database_url(settings(), quiet=True))
+def db_url(
+    sqlalchemy: Annotated[bool, typer.Option("--sqlalchemy", help="The SQLAlchemy form "
+                                             "(postgresql+asyncpg://…) instead of the libpq one.")] = False,
+) -> None:
+    """Print the database URL (starting the embedded server if needed), as psql takes it: `psql "$(xxgk db url)"`."""
+    from db.engine import dsn
+
+    url = database_url(settings(), quiet=True)
+    typer.echo(url if sqlalchemy else dsn(url))
 
 
 # --- migrate ----------------------------------------------------------------------------------------------
@@ -161,31 +186,42 @@ def migrate(
 
 @app.command()
 def parse(
-    files: Annotated[list[Path], typer.Argument(help="Report text files (.txt, .md) or documents.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print canonical JSON (an array for several files).")] = False,
+    paths: Annotated[list[str], typer.Argument(help="Report documents, folders (searched recursively) or globs.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print canonical JSON (an array for several documents "
+                                                         "or a folder).")] = False,
 ) -> None:
-    """Parse report files and print what was read: a summary, or the canonical JSON."""
+    """Parse report documents and print what was read: a summary of each, or the canonical JSON.
+
+    Nothing is stored. A folder gives every document under it (the same files `xxgk load` takes), and a
+    closing line counts them. Exit code 1 when any could not be read as a report, 2 for a usage error.
+    """
     from loaders.pipeline import ParseFailure, parse_path
     from loaders.summary import describe
+    from services.ingest import find_documents, nothing_to_load
 
+    files = find_documents(paths)
+    if next(iter(files), None) is None:
+        raise XxgkError(nothing_to_load(paths))
+    several = len(paths) > 1 or any(not Path(p).is_file() for p in paths)
     results: list[Any] = []
     failed = 0
     for path in files:
-        if not path.is_file():
-            raise UsageError(f"no such file: {path}")
         try:
             report = parse_path(path)
         except ParseFailure as exc:
             failed += 1
             typer.echo(f"error: {path}: {exc}", err=True)
             continue
-        results.append(report.to_json() if as_json else describe(report, path))
-    if as_json:
-        out = results[0] if len(files) == 1 and results else results
-        if results or len(files) > 1:
-            typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
-    else:
-        typer.echo("\n\n".join(results))
+        if as_json:
+            results.append(report.to_json())
+        else:
+            typer.echo(("\n" if results else "") + describe(report, path))
+            results.append(None)
+    if as_json and (results or several):
+        typer.echo(json.dumps(results if several else results[0], ensure_ascii=False, indent=2))
+    if several:
+        typer.echo(f"parsed {len(results) + failed} document(s): {len(results)} read, {failed} failed",
+                   err=as_json)
     if failed:
         raise typer.Exit(1)
 
@@ -216,10 +252,12 @@ def load(
     """
     from db.errors import DatabaseUnavailableError
     from loaders.pipeline import Overrides
-    from services.ingest import LoadSummary, find_documents, read_manifest
+    from services.ingest import LoadSummary, find_documents, nothing_to_load, read_manifest
     from services.prepare import REPORT_YEARS
 
     files = find_documents(paths)
+    if next(iter(files), None) is None:  # an empty folder, or one of other files: a mistake, not a success
+        raise XxgkError(nothing_to_load(paths))
     rows = read_manifest(manifest) if manifest else None
     if year is not None and year not in REPORT_YEARS:
         raise UsageError(f"--year {year} is not a report year ({REPORT_YEARS[0]}–{REPORT_YEARS[-1]})")
@@ -246,6 +284,11 @@ def load(
         raise typer.Exit(exc.exit_code) from None
     if not quiet:
         _print_load_summary(summary, time.perf_counter() - started)
+    given = [name for name, value in (("--agency", agency), ("--year", year), ("--manifest", manifest)) if value]
+    if given and summary.counts["unchanged"] and not reparse:
+        # Stored bytes are not read again, so what was given did not reach them.
+        typer.echo(f"note: {summary.counts['unchanged']} document(s) were stored already and were not read again, "
+                   f"so {' and '.join(given)} did not apply to them; add --reparse to apply it", err=True)
     if summary.failed:
         raise typer.Exit(1)
 
@@ -319,28 +362,87 @@ def demo(
     typer.echo(", ".join(f"{status} {n}" for status, n in sorted(counts.items())) + " synthetic reports")
 
 
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+
+
+_CHECK_HEADINGS = {"error": "failed checks (errors)", "warning": "warnings (anomalies worth a second look)"}
+_CHECK_NOUNS = {"error": "failed", "warning": "warning(s)"}
+
+
 @app.command()
 def check(
     agency: Annotated[str | None, typer.Option(help="Only agencies whose name contains this.")] = None,
     year: Annotated[int | None, typer.Option(help="Only this report year.")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many reports listed.")] = 50,
+    limit: Annotated[int, typer.Option(min=0, help="At most this many reports listed per section "
+                                                   "(the counts cover every report).")] = 50,
+    fail_on: Annotated[FailOn | None, typer.Option(
+        "--fail-on", case_sensitive=False,
+        help="Exit 1 when a report has a failed check (error), or a failed check or a warning (warning). "
+             "Without it the exit code is 0 whatever is found.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (shape in the README).")] = False,
 ) -> None:
-    """Print the failed consistency checks of stored reports, with their messages."""
-    from db.reading import failed_checks
+    """Print the consistency checks stored reports did not pass: failed checks first, then warnings.
+
+    Each section lists reports with the most findings first, each with its findings; a summary line closes
+    the output. A failed check (error) is a broken identity of the report's own numbers; a warning is an
+    anomaly (a value jumping year to year, a count out of range) worth a second look. Exit code 0, or 1
+    with --fail-on when something at or above that severity was found; 2 for a usage error.
+    """
+    from db.reading import SEVERITIES, check_overview
 
     url = database_url(settings(), quiet=True)
 
-    async def run() -> tuple[int, list[tuple[str, list[str]]]]:
+    async def run() -> CheckOverview:
         await _checked(url)
-        return await failed_checks(url, agency=agency, year=year, limit=limit)
+        return await check_overview(url, agency=agency, year=year, limit=limit)
 
-    checked, reports = run_db(run, url)
-    for head, rows in reports:
-        typer.echo(head)
-        for row in rows:
-            typer.echo(f"  {row}")
-    bad = len(reports)
-    typer.echo(f"{checked} report(s) checked, {bad}{'+' if bad >= limit else ''} with failed checks")
+    found = run_db(run, url)
+    if as_json:
+        typer.echo(json.dumps(_check_json(found), ensure_ascii=False, indent=2))
+    else:
+        for severity in SEVERITIES:
+            reports, findings = found.counts.get(severity, (0, 0))
+            typer.echo(f"{_CHECK_HEADINGS[severity]}: {findings} in {reports} report(s)")
+            for r in found.listed[severity]:
+                typer.echo(f"  {r.agency_name} {r.year} (report {r.report_id}, {len(r.findings)} {_CHECK_NOUNS[severity]}) "
+                           f"{r.source_uri}")
+                for f in r.findings:
+                    typer.echo(f"    {f.code} {f.location}: {f.message}")
+            if len(found.listed[severity]) < reports:
+                typer.echo(f"  … {reports - len(found.listed[severity])} more report(s) (--limit)")
+        typer.echo(_check_summary(found))
+    errors = found.counts.get("error", (0, 0))[1]
+    warnings = found.counts.get("warning", (0, 0))[1]
+    if (fail_on is FailOn.error and errors) or (fail_on is FailOn.warning and errors + warnings):
+        raise typer.Exit(1)
+
+
+def _check_summary(found: CheckOverview) -> str:
+    (err_reports, errors), (warn_reports, warnings) = (found.counts.get(s, (0, 0)) for s in ("error", "warning"))
+    return (f"{found.reports} report(s) checked: {errors} failed check(s) in {err_reports} report(s), "
+            f"{warnings} warning(s) in {warn_reports} report(s)")
+
+
+def _check_json(found: CheckOverview) -> dict[str, Any]:
+    def number(value: Any) -> Any:
+        return None if value is None else int(value) if value == int(value) else float(value)
+
+    out: dict[str, Any] = {"reports_checked": found.reports}
+    for severity, key in (("error", "errors"), ("warning", "warnings")):
+        reports, findings = found.counts.get(severity, (0, 0))
+        out[key] = {
+            "count": findings,
+            "reports": reports,
+            "listed": [{"report_id": r.report_id, "agency_name": r.agency_name, "year": r.year,
+                        "source_uri": r.source_uri,
+                        "checks": [{"code": f.code, "severity": f.severity, "cross_year": f.cross_year,
+                                    "location": f.location, "expected": number(f.expected),
+                                    "actual": number(f.actual), "message": f.message} for f in r.findings]}
+                       for r in found.listed[severity]],
+        }
+    return out
 
 
 # --- export ------------------------------------------------------------------------------------------------
@@ -414,6 +516,8 @@ def serve(
     import uvicorn
 
     cfg = settings()
+    host, port = host or cfg.host, port or cfg.port
+    _check_listen(host, port)
     url = database_url(cfg)
     run_db(lambda: _checked(url), url)
     # Workers resolve the same database: hand them the URL the embedded server got, and how many they are
@@ -427,8 +531,25 @@ def serve(
     log_config["handlers"]["plain"] = {"class": "logging.StreamHandler", "formatter": "plain",
                                        "stream": "ext://sys.stdout"}
     log_config["loggers"]["xxgk"] = {"handlers": ["plain"], "level": "INFO", "propagate": False}
-    uvicorn.run("api.app:create_app", factory=True, host=host or cfg.host, port=port or cfg.port,
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port,
                 workers=workers, log_level="info", access_log=False, log_config=log_config)
+
+
+def _check_listen(host: str, port: int) -> None:
+    """Say in one line, before anything starts, when the server could not listen there."""
+    import socket
+
+    if not 1 <= port <= 65535:
+        raise UsageError(f"port {port} is not a TCP port (1–65535)")
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                             flags=socket.AI_PASSIVE)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind(address)
+    except OSError as exc:  # in use, not an address of this machine, a privileged port, a name unknown
+        reason = exc.strerror or str(exc)
+        raise XxgkError(f"cannot listen on {host}:{port}: {reason} (choose another with --port or --host)") from None
 
 
 def main() -> None:

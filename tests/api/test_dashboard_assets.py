@@ -100,3 +100,21 @@ async def test_the_page_embeds_every_label_in_both_languages(client):
     for vocabulary in ("issues", "checks", "provenance", "kinds"):
         for pair in embedded[vocabulary].values():
             assert len(pair) == 2 and re.search(r"[\u4e00-\u9fff]", pair[0]) and re.search(r"[A-Za-z]", pair[1])
+
+
+async def test_graphiql_is_served_with_its_vendored_files_and_no_cdn(client):
+    import base64
+
+    page = await client.get("/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "graphiql" in page.text
+    html = page.text
+    assert "unpkg.com" not in html and "jsdelivr" not in html
+    links = re.findall(r'(?:src|href)="(/static/vendor/graphiql/[^"]+)"\s+integrity="(sha384-[^"]+)"', html)
+    assert len(links) == 7  # React, ReactDOM, js-cookie, GraphiQL's script and style, the explorer's two
+    for url, integrity in links:
+        served = await client.get(url)
+        assert served.status_code == 200 and served.headers["cache-control"] == IMMUTABLE
+        # The integrity hashes are Strawberry's own, for the CDN's files: the vendored bytes are those.
+        assert integrity == "sha384-" + base64.b64encode(hashlib.sha384(served.content).digest()).decode()
+    for licence in ("LICENSE-graphiql", "LICENSE-react", "LICENSE-react-dom", "LICENSE-js-cookie"):
+        assert "MIT License" in (STATIC / "vendor" / "graphiql" / licence).read_text(encoding="utf-8")

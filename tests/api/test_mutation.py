@@ -73,3 +73,27 @@ async def test_without_a_configured_key_writes_are_disabled(db_url: str):
     finally:
         await client.aclose()
         await api.app.state.xxgk.dispose()
+
+
+async def test_an_upload_is_sourced_from_its_argument_its_text_or_its_name(db_url: str):
+    query = """mutation($filename: String!, $content: String!, $metadata: IngestMetadata) {
+      ingestReport(filename: $filename, content: $content, metadata: $metadata) { status report { source { uri } } } }"""
+    crawled = (Path(__file__).resolve().parents[2] / "samples" / "pingtan_2021_crawled.txt").read_text(encoding="utf-8")
+    api, client = await open_api(db_url)
+    try:
+        async def uri(filename: str, content: str, metadata: dict | None = None) -> str:
+            body = await api.post(query, {"filename": filename, "content": content, "metadata": metadata},
+                                  authorization=f"Bearer {API_KEY}")
+            assert not body.get("errors"), body
+            return body["data"]["ingestReport"]["report"]["source"]["uri"]
+
+        # No sourceUrl: the crawled page's own 原文链接, else the upload's name.
+        from_text = await uri("page.txt", crawled)
+        assert from_text.startswith("https://www.pingtan.gov.cn/") and from_text in crawled
+        assert await uri("/home/someone/红椿镇.txt", FIXTURE.read_text(encoding="utf-8")) == "upload:红椿镇.txt"
+        # The argument wins over the text.
+        assert await uri("page.txt", crawled + "\n", {"sourceUrl": "https://example.gov.cn/p.html"}) == \
+            "https://example.gov.cn/p.html"
+    finally:
+        await client.aclose()
+        await api.app.state.xxgk.dispose()

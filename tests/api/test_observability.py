@@ -53,3 +53,20 @@ async def test_the_server_collects_garbage_less_often_and_restores_the_setting(l
         assert gc.get_threshold()[0] >= 20_000
         assert gc.get_threshold()[1:] == before[1:]
     assert gc.get_threshold() == before
+
+
+async def test_client_mistakes_are_answered_not_logged_as_server_errors(api, caplog: pytest.LogCaptureFixture):
+    mistakes = [
+        '{ reports(after: "zzz") { totalCount } }',  # a cursor from nowhere
+        '{ reports(after: "eyJ4IjoxfQ==") { edges { node { id } } } }',  # well-formed, but not ours
+        "{ reports(first: 100000) { totalCount } }",  # past the page size
+        "{ agencies(first: -1) { totalCount } }",
+        "{ nosuch }",
+        "{ report(id: 99999999999) { id } }",  # not an Int
+    ]
+    with caplog.at_level(logging.DEBUG):
+        for query in mistakes:
+            body = await api.post(query)
+            assert body["errors"], query  # the client is told
+    server_errors = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert server_errors == [], [r.getMessage() for r in server_errors]

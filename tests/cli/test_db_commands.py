@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -35,8 +36,16 @@ def test_embedded_server_lifecycle_and_migrations(embedded_env):
     assert "embedded PostgreSQL is running: postgresql+asyncpg://postgres@/xxgk?host=" in started.stdout
     status = run("db", "status", env=env)
     assert status.returncode == 0 and status.stdout.startswith("running: pid ")
-    url = run("db", "url", env=env).stdout.strip()
+    url = run("db", "url", "--sqlalchemy", env=env).stdout.strip()
     assert url.startswith("postgresql+asyncpg://postgres@/xxgk?host=")
+    # Without --sqlalchemy, a URL psql takes as it is.
+    libpq = run("db", "url", env=env).stdout.strip()
+    assert libpq.startswith("postgresql://postgres@/xxgk?host=")
+    psql = shutil.which("psql")
+    if psql:  # the PostgreSQL client, where it is installed
+        asked = subprocess.run([psql, libpq, "-tAc", "SELECT current_database()"], capture_output=True, text=True,
+                               timeout=60)
+        assert (asked.returncode, asked.stdout.strip()) == (0, "xxgk"), asked.stderr
     first = run("migrate", env=env)
     assert first.returncode == 0 and first.stdout.startswith("migrated database schema from empty to ")
     second = run("migrate", env=env)
@@ -85,3 +94,11 @@ def test_migrate_waits_for_a_database_that_is_not_up_yet_then_says_why_in_one_li
     assert waited.returncode == 1 and len(lines) >= 3  # tried again at least twice
     assert all(line.startswith("waiting for the database: cannot connect") for line in lines[:-1])
     assert lines[-1].startswith("error: cannot connect to the database nothing at 127.0.0.1:1")
+
+
+def test_version_names_xxgk_and_its_parser():
+    from loaders.parse import PARSER_VERSION
+    from xxgk import __version__
+
+    done = run("--version", env=dict(os.environ))
+    assert (done.returncode, done.stdout.strip()) == (0, f"xxgk {__version__} (parser {PARSER_VERSION})")

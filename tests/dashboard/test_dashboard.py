@@ -718,9 +718,9 @@ def test_a_cell_shows_the_lines_it_was_read_from(any_page, server):
 def test_a_parse_issue_shows_its_line(page, server):
     data = server.data("{ reports(filter: {synthetic: false}, first: 100) { edges { node { id source { uri } "
                        "issues { code line } } } } }")
-    # A seed loaded from its file (file:///…/tests/fixtures/NAME.txt) with an issue on a line.
+    # A seed loaded from its file (its source is then its name, NAME.txt) with an issue on a line.
     report, issue = next((e["node"], i) for e in data["reports"]["edges"] for i in e["node"]["issues"]
-                         if i["line"] and e["node"]["source"]["uri"].startswith("file:"))
+                         if i["line"] and (FIXTURES / e["node"]["source"]["uri"]).is_file())
     lines = (FIXTURES / Path(report["source"]["uri"]).name).read_text(encoding="utf-8").split("\n")
     _open_report(page, server, report["id"])
     item = page.locator("#report-issues li", has=page.locator(f"button.line[data-line='{issue['line']}']")).first
@@ -872,3 +872,25 @@ def test_first_view_transfers_under_500_kb(browser, server):
             assert echarts.sizes()["responseBodySize"] < 400_000
         finally:
             context.close()
+
+
+def test_graphiql_works_offline(page, server):
+    """GraphiQL at /graphql loads, runs a query and shows the answer with every other address refused."""
+    foreign: list[str] = []
+
+    def local_only(route: Any) -> None:
+        if route.request.url.startswith(server.url):
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", local_only)
+    page.goto(f"{server.url}/graphql")
+    page.wait_for_selector(".graphiql-query-editor .CodeMirror")
+    page.evaluate("document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror"
+                  ".setValue('{ years { year } }')")
+    page.click(".graphiql-execute-button")
+    page.wait_for_function("document.querySelector('.result-window') && "
+                           "document.querySelector('.result-window').innerText.includes('\"year\"')")
+    assert foreign == []

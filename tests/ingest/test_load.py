@@ -113,17 +113,23 @@ def test_documents_read_by_an_older_parser_or_loaded_with_reparse_are_read_again
     shutil.copy(SEEDS[0], tmp_path / "a.txt")
     shutil.copy(SEEDS[2], tmp_path / "b.txt")
     assert xxgk("load", str(tmp_path), url=db_url).returncode == 0
-    sql(db_url, "UPDATE report SET parser_version = '0.9' WHERE source_uri LIKE '%/a.txt'")  # as an older xxgk
+    sql(db_url, "UPDATE report SET parser_version = '0.9' WHERE source_uri = 'a.txt'")  # as an older xxgk
 
     again = xxgk("load", str(tmp_path), url=db_url)
     assert "loaded 0, unchanged 1, replaced 1, failed 0" in again.stdout, again.stdout
     assert {r[0] for r in sql(db_url, "SELECT parser_version FROM report")} == {PARSER_VERSION}
 
-    # The same bytes say 2022; a user who knows better corrects the year of the stored report.
-    assert sql(db_url, "SELECT year FROM report WHERE source_uri LIKE '%/b.txt'")[0][0] == 2022
+    # The same bytes say 2022; a user who knows better corrects the year of the stored report. Without
+    # --reparse the stored document is not read again, and the loader says how to apply the year.
+    assert sql(db_url, "SELECT year FROM report WHERE source_uri = 'b.txt'")[0][0] == 2022
+    unapplied = xxgk("load", "--year", "2021", str(tmp_path / "b.txt"), url=db_url)
+    assert unapplied.returncode == 0 and "unchanged 1" in unapplied.stdout
+    assert ("note: 1 document(s) were stored already and were not read again, so --year did not apply to them; "
+            "add --reparse to apply it") in unapplied.stderr
+    assert sql(db_url, "SELECT year FROM report WHERE source_uri = 'b.txt'")[0][0] == 2022
     moved = xxgk("load", "--reparse", "--year", "2021", str(tmp_path / "b.txt"), url=db_url)
     assert "loaded 0, unchanged 0, replaced 1, failed 0" in moved.stdout, moved.stdout
-    assert [tuple(r) for r in sql(db_url, "SELECT year, count(*) FROM report WHERE source_uri LIKE '%/b.txt' "
+    assert [tuple(r) for r in sql(db_url, "SELECT year, count(*) FROM report WHERE source_uri = 'b.txt' "
                                           "GROUP BY year")] == [(2021, 1)]
     assert sql(db_url, "SELECT count(*) FROM report")[0][0] == 2
 
@@ -228,6 +234,25 @@ def test_usage_errors_exit_2_with_one_line(db_url, args, message):
     done = xxgk("load", *args, url=db_url)
     assert done.returncode == 2
     assert done.stderr.strip() == f"error: {message}"
+
+
+def test_an_empty_folder_or_one_of_other_files_says_so_and_exits_1(db_url, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    done = xxgk("load", str(empty), url=db_url)
+    assert done.returncode == 1
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"error: no documents: {empty} holds no files (xxgk reads ") and ".docx" in line
+    other = tmp_path / "other"
+    (other / "sub").mkdir(parents=True)
+    for name in ("a.rtf", "sub/b.zip", "sub/c.zip"):
+        (other / name).write_bytes(b"x")
+    done = xxgk("load", str(other), url=db_url)
+    assert done.returncode == 1
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"error: no documents in {other}: only files of types xxgk does not read "
+                           "(2 .zip, 1 .rtf); it reads ")
+    assert sql(db_url, "SELECT count(*) FROM load_failure")[0][0] == 0
 
 
 def test_bad_manifest_is_a_usage_error(db_url, tmp_path):
