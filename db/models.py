@@ -183,6 +183,14 @@ class Report(Base):
         info=one_of(TEMPLATES, required=True),
     )
     title: Mapped[str] = mapped_column(Text, doc="Report title (报告标题)")
+    agency_source: Mapped[str | None] = mapped_column(
+        String(16),
+        doc="Where the agency's name was read: title, publisher (the page's 发布机构), page_header (the line "
+        "above the title) or manifest (机关名称来源)",
+    )
+    year_source: Mapped[str | None] = mapped_column(
+        String(16), doc="Where the report year was read: title, body or manifest (报告年度来源)"
+    )
     published_at: Mapped[date | None] = mapped_column(Date, doc="Publication date stated in the report (发布日期)")
     source_uri: Mapped[str] = mapped_column(Text, doc="Where the document was read from (来源地址)", info=REQUIRED)
     source_format: Mapped[str] = mapped_column(

@@ -38,6 +38,13 @@ class Report:
     title: str
     published_at: date | None
     source: Source
+    agency_source: str | None = strawberry.field(
+        description="Where the agency's name was read: title, publisher (the page's 发布机构), page_header (the line "
+        "above the title) or manifest (given when the report was loaded)."
+    )
+    year_source: str | None = strawberry.field(
+        description="Where the report year was read: title, body (e.g. 2022年度 or the statistical period) or manifest."
+    )
     agency_id: strawberry.Private[int]
     summary: strawberry.Private[Row[Any]]
     # Filled by a list resolver that loaded these for a whole page at once (see ``prefetch``): the fields
@@ -52,6 +59,8 @@ class Report:
             template=row.template,
             title=row.title,
             published_at=row.published_at,
+            agency_source=row.agency_source,
+            year_source=row.year_source,
             source=Source(
                 uri=row.source_uri, format=row.source_format, sha256=row.sha256, parser_version=row.parser_version
             ),
