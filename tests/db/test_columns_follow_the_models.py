@@ -56,7 +56,7 @@ async def _export(url: str, outdir: Path, metadata: MetaData) -> None:
 def test_the_models_own_columns_are_what_the_writer_copies():
     mine = layout(frozenset(f for f in Source.__dataclass_fields__), Base.metadata)
     assert mine.report.columns == (
-        "id", "agency_id", "year", "template", "title", "published_at", "source_uri", "source_format", "sha256",
+        "id", "agency_id", "year", "template", "title", "agency_source", "year_source", "published_at", "source_uri", "source_format", "sha256",
         "parser_version", "raw_text", "checks_passed", "checks_failed", "checks_not_checkable", "warnings",
         "issue_count", "checks", "locations")  # loaded_at and cross_checks keep their server defaults
     assert mine.applications.columns[2:] == mine.application_cells == (
