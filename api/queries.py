@@ -14,7 +14,7 @@ from api.context import Context
 from api.dataloaders import AGENCY_COLUMNS, REGION_COLUMNS, fetch
 from api.errors import UserError
 from api.failures import count_failed_checks
-from api.filters import ReportFilter, agencies_conditions
+from api.filters import ReportFilter, agencies_conditions, report_table_conditions
 from api.inputs import MAX_SEARCH_CHARS, text_argument
 from api.limits import check_summary_cost
 from api.pagination import Connection, Page, connection, selected
@@ -23,6 +23,7 @@ from api.ranking import count_agencies, rank_agencies
 from api.report_pages import reports_page
 from api.types.agency import Agency, load_agency
 from api.types.consistency import FailedCheck
+from api.types.enums import RegionLevel, Template, value_of
 from api.types.ranking import AgencyMeasure, AgencyRank
 from api.types.region import Region, load_region
 from api.types.report import Report
@@ -181,7 +182,7 @@ class Query:
     async def regions(
         self,
         info: Info[Context, None],
-        level: str | None = None,
+        level: RegionLevel | None = None,
         parent_code: str | None = None,
         search: str | None = None,
         first: int | None = None,
@@ -189,12 +190,11 @@ class Query:
     ) -> Connection[Region]:
         page = Page.from_args(first, after)
         g = models.Region
-        text_argument("level", level)
         text_argument("parentCode", parent_code)
         text_argument("search", search, MAX_SEARCH_CHARS)
         conditions: list[ColumnElement[bool]] = []
         if level is not None:
-            conditions.append(g.level == level)
+            conditions.append(g.level == value_of(level))
         if parent_code is not None:
             conditions.append(g.parent_code == parent_code)
         if search:
@@ -208,17 +208,21 @@ class Query:
         )
         return connection([Region.from_row(row) for row in rows], page, count, fetched_extra=True)
 
-    @strawberry.field(description="Report years with their template and number of reports, oldest first.")
-    async def years(self, info: Info[Context, None]) -> list[Year]:
+    @strawberry.field(
+        description="Report years with their template and the number of reports the filter keeps, oldest first "
+        "(years without such reports are left out)."
+    )
+    async def years(self, info: Info[Context, None], filter: ReportFilter | None = None) -> list[Year]:
         y, r = models.Year, models.Report
         rows = await fetch(
             info.context.read_sessions,
             select(y.year, y.template, func.count(r.id).label("reports"))
-            .outerjoin(r, r.year == y.year)
+            .join(r, r.year == y.year)
+            .where(*report_table_conditions(filter))
             .group_by(y.year, y.template)
             .order_by(y.year),
         )
-        return [Year(year=row.year, template=row.template, report_count=row.reports) for row in rows]
+        return [Year(year=row.year, template=Template(row.template), report_count=row.reports) for row in rows]
 
     @strawberry.field(
         description="Aggregates computed in SQL: per group, report counts and the sums of every §3 row × column "

@@ -24,6 +24,7 @@ from loaders.parse import PARSER_VERSION
 from loaders.pipeline import Overrides, ParseFailure, apply_overrides, parse_bytes
 from loaders.placement import place_report
 from loaders.readers.limits import ReadLimits, expansion_limits
+from synthetic.marking import mark_synthetic
 
 T = TypeVar("T")
 # §3 and §4 cells are stored as PostgreSQL integer; a value past it is no count of anything.
@@ -99,6 +100,8 @@ def _prepare(path: str, data: bytes, sha: str, overrides: Overrides,
         raise _Failed(f"region code {overrides.region_code[:20]!r} is not a GB/T 2260 code the gazetteer knows")
     placement = _stage("placing its agency", lambda: place_report(report, region_code=overrides.region_code))
     report.issues.extend(placement.issues)
+    if synthetic:  # placed by its plain name, stored under the mark so it never reads as a real agency's report
+        report = mark_synthetic(report)
     source_uri = overrides.source_url or report.source_url or Path(path).absolute().as_uri()
     source = Source(source_uri, "synthetic" if synthetic else fmt, sha, synthetic, text, PARSER_VERSION)
     counts: dict[str, int] = {}
