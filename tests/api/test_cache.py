@@ -10,7 +10,7 @@ from api.cache import ResponseCache
 from api.cache import cache_key as key_for
 from core.settings import Settings
 
-COUNT = "{ reports(first: 1) { totalCount } }"
+COUNT = "{ reports(first: 1, filter: {includeSynthetic: true}) { totalCount } }"
 SUMMARY = "{ summary(groupBy: [YEAR]) { year reports } }"
 
 
