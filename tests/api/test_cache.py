@@ -11,7 +11,7 @@ from api.cache import cache_key as key_for
 from core.settings import Settings
 
 COUNT = "{ reports(first: 1, filter: {includeSynthetic: true}) { totalCount } }"
-SUMMARY = "{ summary(groupBy: [YEAR]) { year reports } }"
+SUMMARY = "{ summary(groupBy: [YEAR], filter: {includeSynthetic: true}) { year reports } }"
 
 
 async def _post(client: httpx.AsyncClient, query: str, variables: dict | None = None) -> httpx.Response:

@@ -36,7 +36,7 @@ async def test_ingest_refuses_a_missing_or_wrong_key_and_accepts_the_right_one(d
         assert result["status"] == "loaded" and result["reason"] is None
         report = result["report"]
         # The fixture is 红椿镇's 2021 report; its §2 states 行政许可 40.
-        assert report["agency"]["name"] == "红椿镇" and report["year"] == 2021 and report["template"] == "2021"
+        assert report["agency"]["name"] == "红椿镇" and report["year"] == 2021 and report["template"] == "T2021"
         assert report["proactive"]["licensing"]["decisions"] == 40
         checks = report["consistency"]["checks"]
         assert checks and report["consistency"]["passed"] == sum(c["status"] == "passed" for c in checks)
