@@ -943,7 +943,10 @@
   pickerSetup("a");
   pickerSetup("b");
 
-  const compareFilter = (item) => (item.startsWith("r") ? { regionCode: item.slice(1) } : { agencyId: Number(item.slice(1)) });
+  const compareFilter = (item) => ({
+    ...(item.startsWith("r") ? { regionCode: item.slice(1) } : { agencyId: Number(item.slice(1)) }),
+    ...(readHash().synthetic ? { includeSynthetic: true } : {}),
+  });
 
   async function loadCompare() {
     const s = readHash();
@@ -1333,7 +1336,7 @@
     const filterKey = JSON.stringify(FILTER_KEYS.map((k) => s[k]));
     if (Boolean(s.synthetic) !== options.synthetic) await loadFilterOptions(); // the years and kinds there are
     const rankingKey = filterKey + s.by + s.asc;
-    const compareKey = `${s.a}|${s.b}`;
+    const compareKey = `${s.a}|${s.b}|${s.synthetic}`;
     const work = [loadReport()];
     if (filterKey !== lastFilter) {
       lastFilter = filterKey;

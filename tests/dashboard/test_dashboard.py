@@ -635,7 +635,7 @@ def test_every_chart_downloads_as_csv_and_png_and_the_export_link_follows_the_fi
     for chart in ("outcomes", "rates", "regions", "kinds"):
         with page.expect_download() as info:
             page.click(f"[data-csv='{chart}']")
-        assert info.value.suggested_filename == f"xxgk-{chart}-2021.csv"
+        assert info.value.suggested_filename == f"xxgk-{chart}-2021-synthetic.csv"
         text = Path(info.value.path()).read_text(encoding="utf-8-sig")
         assert len(list(csv.reader(io.StringIO(text)))) >= 2, chart
         with page.expect_download() as info:
