@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncpg
 import pytest
-from conftest import SYNTHETIC_AGENCIES
+from conftest import SYNTHETIC_AGENCIES, open_api
 
 from api import aggregates
 from db.engine import dsn
@@ -46,8 +46,6 @@ async def test_reports_leave_synthetic_out_unless_asked_and_label_them(api):
 
 @pytest.mark.parametrize("planned", [True, False])
 async def test_a_synthetic_report_by_id_is_answered_labelled(api, planned, loaded_url):
-    from conftest import open_api
-
     client_api, client = await open_api(loaded_url, planned_sql=planned)
     try:
         (row,) = await _sql(loaded_url, "SELECT r.id FROM report r JOIN agency a ON a.id = r.agency_id "
