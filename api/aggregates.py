@@ -34,9 +34,10 @@ from strawberry.types.nodes import SelectedField
 from strawberry.utils.str_converters import to_camel_case
 
 from api.dataloaders import Sessions, fetch
-from api.filters import ReportFilter, region_subtree, report_conditions, year_template_conditions
+from api.filters import ReportFilter, region_subtree, report_conditions, synthetic_conditions, year_template_conditions
 from api.pagination import children
 from api.types.applications import Applications
+from api.types.enums import AgencyKind, RegionLevel, Template, value_of
 from api.types.region import Region
 from api.types.reviews import Reviews
 from api.types.summary import SummaryDimension, SummaryGroup
@@ -257,7 +258,7 @@ async def _from_rollup(
     for row in await fetch(sessions, statement):  # a few thousand rollup rows: no work_mem needed
         if names is not None and row[width + 4] is not None and row[province] not in names:
             code = row[province]
-            names[code] = Region(code=code, name=row[width + 4], level=row[width + 5], parent_code=row[width + 6])
+            names[code] = Region(code=code, name=row[width + 4], level=RegionLevel(row[width + 5]), parent_code=row[width + 6])
         sums[tuple(row[:width])] = _Sums(row[width], row[width + 1],
                                          dict(zip(_ROLLUP_ROWS, row[width + 2], strict=True)),
                                          dict(zip(REVIEW_GROUPS, row[width + 3], strict=True)))
@@ -266,17 +267,15 @@ async def _from_rollup(
 
 def _rollup_conditions(f: ReportFilter | None) -> list[ColumnElement[bool]]:
     """The filter over ``summary_rollup``, field by field as ``api.filters`` states it over the reports."""
-    if f is None:
-        return []
     s = models.SummaryRollup.__table__.c
+    if f is None:
+        return synthetic_conditions(f, s.synthetic)
     conditions = year_template_conditions(f, s.year, s.template)
     if f.region_code is not None:
         conditions.append(s.region_code.in_(region_subtree(f.region_code)))
     if f.kind is not None:
-        conditions.append(s.kind == f.kind)
-    if f.synthetic is not None:
-        conditions.append(s.synthetic.is_(f.synthetic))
-    return conditions
+        conditions.append(s.kind == value_of(f.kind))
+    return conditions + synthetic_conditions(f, s.synthetic)
 
 
 async def _from_reports(
@@ -322,6 +321,10 @@ async def _regions(sessions: Sessions, codes: set[str]) -> dict[str, Region]:
     return {row.code: Region.from_row(row) for row in await fetch(sessions, statement)}
 
 
+def _member(enum: Any, value: str | None) -> Any:
+    return None if value is None else enum(value)
+
+
 async def _assemble(
     sessions: Sessions,
     dimensions: Sequence[SummaryDimension],
@@ -339,8 +342,8 @@ async def _assemble(
         result.append(
             SummaryGroup(
                 year=values.get("year"),
-                kind=values.get("kind"),
-                template=values.get("template"),
+                kind=_member(AgencyKind, values.get("kind")),
+                template=_member(Template, values.get("template")),
                 province=regions.get(values.get("province") or ""),
                 city=regions.get(values.get("city") or ""),
                 county=regions.get(values.get("county") or ""),

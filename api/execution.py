@@ -35,6 +35,7 @@ from typing import Any, cast
 
 from graphql import (
     GraphQLBoolean,
+    GraphQLEnumType,
     GraphQLField,
     GraphQLInt,
     GraphQLList,
@@ -200,8 +201,9 @@ class ExecutionContext(PlannedExecutionContext):
         if found is None:
             return None
         read, value_type, nullable = found
-        if isinstance(value_type, GraphQLScalarType):
-            if value_type.name not in _BUILT_IN:
+        if isinstance(value_type, GraphQLScalarType | GraphQLEnumType):
+            # An enum serialises as a scalar does: a member (or its value) to the member's name.
+            if isinstance(value_type, GraphQLScalarType) and value_type.name not in _BUILT_IN:
                 return None
             if isinstance(read, str):
                 return LEAF, found

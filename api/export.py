@@ -1,7 +1,7 @@
 """Bulk downloads over HTTP, streamed in constant memory: the same files as ``xxgk export``.
 
 ``/export/{table}.csv``, ``/export/reports.jsonl`` and ``/export/datapackage.json``, each filtered by
-``?year=2021&region=510000`` like the command line. Rows come from a server-side cursor on a pooled
+``?year=2021&region=510000`` like the command line; synthetic test data only with ``?include_synthetic=true``. Rows come from a server-side cursor on a pooled
 read connection held for the length of the download.
 """
 
@@ -28,13 +28,14 @@ log = logging.getLogger("xxgk.api.export")
 
 
 def _filter(request: Request) -> ExportFilter:
-    return ExportFilter.parse(request.query_params.get("year"), request.query_params.get("region"))
+    params = request.query_params
+    return ExportFilter.parse(params.get("year"), params.get("region"), params.get("include_synthetic"))
 
 
 def _attachment(file: str, flt: ExportFilter) -> dict[str, str]:
     # The filter goes into the file name, so two downloads of different selections do not overwrite each other.
     stem, ext = file.rsplit(".", 1)
-    tags = "".join(f"-{v}" for v in (flt.year, flt.region) if v is not None)
+    tags = "".join(f"-{v}" for v in (flt.year, flt.region) if v is not None) + ("-synthetic" if flt.include_synthetic else "")
     return {"Content-Disposition": f'attachment; filename="{stem}{tags}.{ext}"'}
 
 

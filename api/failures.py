@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from api.dataloaders import Sessions, fetch
 from api.filters import ReportFilter, report_conditions
 from api.types.consistency import FailedCheck
+from api.types.enums import CheckSeverity
 from checks import CHECK_CODES
 from db import models
 
@@ -27,7 +28,7 @@ async def count_failed_checks(sessions: Sessions, filter: ReportFilter | None) -
     return [
         FailedCheck(
             code=row.code,
-            severity=CHECK_CODES[row.code].severity if row.code in CHECK_CODES else "error",
+            severity=CheckSeverity(CHECK_CODES[row.code].severity if row.code in CHECK_CODES else "error"),
             reports=row.reports,
             failures=row.failures,
         )

@@ -9,9 +9,9 @@ from sqlalchemy import ColumnElement, Select, and_, exists, select
 
 from api.errors import UserError, shown
 from api.inputs import MAX_SEARCH_CHARS, YEAR_RANGE, int_argument, text_argument
+from api.types.enums import AgencyKind, Template
 from checks import CHECK_CODES
 from db import models
-from loaders.canonical import TEMPLATES
 
 
 @strawberry.input(description="Narrows a list of reports (or of agencies, by their reports). Fields combine with AND.")
@@ -22,8 +22,8 @@ class ReportFilter:
     region_code: str | None = strawberry.field(
         default=None, description="A region code at any level; agencies in its descendants match too."
     )
-    kind: str | None = strawberry.field(default=None, description="Agency kind, e.g. township.")
-    template: str | None = strawberry.field(default=None, description="National template: 2019 or 2021.")
+    kind: AgencyKind | None = strawberry.field(default=None, description="Agency kind, e.g. township.")
+    template: Template | None = strawberry.field(default=None, description="National template: T2019 or T2021.")
     has_inconsistency: bool | None = strawberry.field(
         default=None, description="True: at least one consistency check failed; false: none failed."
     )
@@ -32,8 +32,10 @@ class ReportFilter:
     search: str | None = strawberry.field(
         default=None, description=f"Part of the agency name (at most {MAX_SEARCH_CHARS} characters).")
     agency_id: int | None = strawberry.field(default=None, description="One agency's reports (Agency.id).")
-    synthetic: bool | None = strawberry.field(default=None, description="True: only synthetic test data.")
-
+    synthetic: bool | None = strawberry.field(
+        default=None, description="True: only synthetic test data; false: only real reports (the default).")
+    include_synthetic: bool = strawberry.field(
+        default=False, description="Also keep synthetic test data (left out unless asked for; `synthetic` wins).")
 
 
 def region_subtree(code: str) -> Select[Any]:
@@ -44,26 +46,32 @@ def region_subtree(code: str) -> Select[Any]:
     return select(tree.c.code)
 
 
+def synthetic_conditions(f: ReportFilter | None, synthetic: Any) -> list[ColumnElement[bool]]:
+    """Synthetic test data is left out unless the filter includes it or asks for it alone (``synthetic`` wins)."""
+    if f is not None and f.synthetic is not None:
+        return [synthetic.is_(f.synthetic)]
+    if f is not None and f.include_synthetic:
+        return []
+    return [synthetic.is_(False)]
+
+
 def agency_conditions(f: ReportFilter | None) -> list[ColumnElement[bool]]:
     """Conditions on ``agency`` alone (region, kind, name, agency id, synthetic)."""
-    if f is None:
-        return []
     a = models.Agency
+    if f is None:
+        return synthetic_conditions(f, a.synthetic)
     conditions: list[ColumnElement[bool]] = []
     text_argument("filter.regionCode", f.region_code)
-    text_argument("filter.kind", f.kind)
     text_argument("filter.search", f.search, MAX_SEARCH_CHARS)
     if f.agency_id is not None:
         conditions.append(a.id == f.agency_id)
     if f.region_code is not None:
         conditions.append(a.region_code.in_(region_subtree(f.region_code)))
     if f.kind is not None:
-        conditions.append(a.kind == f.kind)
+        conditions.append(a.kind == f.kind.value)
     if f.search:
         conditions.append(a.name.icontains(f.search.strip(), autoescape=True))
-    if f.synthetic is not None:
-        conditions.append(a.synthetic.is_(f.synthetic))
-    return conditions
+    return conditions + synthetic_conditions(f, a.synthetic)
 
 
 def year_template_conditions(f: ReportFilter, year: Any, template: Any) -> list[ColumnElement[bool]]:
@@ -78,9 +86,7 @@ def year_template_conditions(f: ReportFilter, year: Any, template: Any) -> list[
     if f.year_to is not None:
         conditions.append(year <= f.year_to)
     if f.template is not None:
-        if f.template not in TEMPLATES:
-            raise UserError(f"unknown template {shown(f.template)}; known: {', '.join(TEMPLATES)}")
-        conditions.append(template == f.template)
+        conditions.append(template == f.template.value)
     return conditions
 
 
@@ -119,4 +125,15 @@ def agencies_conditions(f: ReportFilter | None) -> list[ColumnElement[bool]]:
     return conditions
 
 
-__all__ = ["ReportFilter", "agencies_conditions", "report_conditions", "region_subtree"]
+def report_table_conditions(f: ReportFilter | None) -> list[ColumnElement[bool]]:
+    """The filter over ``report`` alone: agency fields narrow ``agency_id`` through a semi-join."""
+    r, a = models.Report, models.Agency
+    conditions = report_only_conditions(f)
+    on_agency = agency_conditions(f)
+    if on_agency:
+        conditions.append(r.agency_id.in_(select(a.id).where(*on_agency)))
+    return conditions
+
+
+__all__ = ["ReportFilter", "agencies_conditions", "region_subtree", "report_conditions", "report_table_conditions",
+           "synthetic_conditions"]

@@ -30,6 +30,7 @@ from api.limits import limit_extensions
 from api.mutations import Mutation
 from api.queries import Query
 from api.state import AppState
+from api.types.enums import list_allowed_values
 from api.types.scalars import SCALARS
 from core.settings import Settings
 
@@ -50,7 +51,7 @@ class _Schema(strawberry.Schema):
 def _schema(depth: int, aliases: int, tokens: int, cost: int, plain_fields: bool) -> strawberry.Schema:
     limits = replace(Settings(), max_query_depth=depth, max_query_aliases=aliases, max_query_tokens=tokens,
                      max_query_cost=cost)
-    return _Schema(
+    schema = _Schema(
         query=Query,
         mutation=Mutation,
         # Limits refuse a query before it runs; masking applies to whatever happens while it runs.
@@ -58,6 +59,8 @@ def _schema(depth: int, aliases: int, tokens: int, cost: int, plain_fields: bool
         execution_context_class=ExecutionContext if plain_fields else PlannedExecutionContext,
         config=StrawberryConfig(scalar_map=SCALARS),
     )
+    list_allowed_values(schema._schema)
+    return schema
 
 
 class XxgkGraphQL(GraphQL[Context, None]):

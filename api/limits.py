@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
+from enum import Enum
 from functools import cache, partial
 from typing import Any
 
@@ -123,7 +124,7 @@ def summary_groups(dimensions: Iterable[SummaryDimension], narrowed: Mapping[str
         high = min(high, years[-1]) if isinstance(high, int) else years[-1]
         cardinality[SummaryDimension.YEAR] = max(high - low + 1, 1)
     for name, dimension in (("kind", SummaryDimension.KIND), ("template", SummaryDimension.TEMPLATE)):
-        if isinstance(narrowed.get(name), str):
+        if isinstance(narrowed.get(name), str | Enum):
             cardinality[dimension] = 1
     groups = max((cardinality[d] for d in _REGION_LEVELS if d in chosen), default=1)
     for dimension in (SummaryDimension.YEAR, SummaryDimension.KIND, SummaryDimension.TEMPLATE):
@@ -157,7 +158,7 @@ def _literal_summary(node: FieldNode) -> tuple[list[SummaryDimension], dict[str,
                 name = _NARROWING.get(field.name.value)
                 if name and isinstance(field.value, IntValueNode):
                     narrowed[name] = int(field.value.value)
-                elif name and isinstance(field.value, StringValueNode):
+                elif name and isinstance(field.value, StringValueNode | EnumValueNode):
                     narrowed[name] = field.value.value
     return dimensions, narrowed
 

@@ -174,11 +174,20 @@ class _Builder:
         scalar = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
         if isinstance(scalar, GraphQLScalarType) and scalar.name in _SCALARS:
             return f'{source}."{definition.python_name}"'
-        if isinstance(scalar, GraphQLEnumType) and all(
-            getattr(value.value, "value", value.value) == name for name, value in scalar.values.items()
-        ):
-            return f'{source}."{definition.python_name}"'
+        if isinstance(scalar, GraphQLEnumType):
+            return _enum_names(scalar, f'{source}."{definition.python_name}"')
         return None
+
+
+def _enum_names(enum: GraphQLEnumType, column: str) -> str | None:
+    """A stored enum value as the name GraphQL gives it: the column as it is when names are the values."""
+    values = {name: getattr(value.value, "value", value.value) for name, value in enum.values.items()}
+    if all(name == value for name, value in values.items()):
+        return column
+    if not all(isinstance(value, str) for value in values.values()):
+        return None
+    cases = " ".join(f"WHEN {_literal(value)} THEN {_literal(name)}" for name, value in values.items())
+    return f"(CASE {column} {cases} END)"
 
 
 def _literal(text: str) -> str:
@@ -308,12 +317,21 @@ def _reviews(builder: _Builder, field: Selected, source: str) -> str | None:
     return f"json_build_object({', '.join(pairs)})"
 
 
+def _synthetic(builder: _Builder, field: Selected, source: str) -> str | None:
+    """``Report.synthetic``: the agency's flag."""
+    if field.fields is not None:
+        return None
+    a = builder.alias("a")
+    return f"(SELECT {a}.synthetic FROM agency {a} WHERE {a}.id = {source}.agency_id)"
+
+
 _COMPOSITES: dict[str, dict[str, Callable[[_Builder, Selected, str], str | None]]] = {
     "Report": {
         "source": _fixed({"uri": "{source}.source_uri", "format": "{source}.source_format",
                           "sha256": "{source}.sha256", "parserVersion": "{source}.parser_version",
                           "__typename": "'Source'"}),
         "agency": _related("Agency", "agency", "{row}.id = {source}.agency_id"),
+        "synthetic": _synthetic,
         "applications": _applications,
         "reviews": _reviews,
         "consistency": _fixed({"passed": "{source}.checks_passed", "failed": "{source}.checks_failed",

@@ -15,7 +15,7 @@ from api.context import Context
 from api.dataloaders import AGENCY_COLUMNS, REGION_COLUMNS, fetch
 from api.errors import UserError
 from api.failures import count_failed_checks
-from api.filters import ReportFilter, agencies_conditions
+from api.filters import ReportFilter, agencies_conditions, report_table_conditions
 from api.inputs import MAX_SEARCH_CHARS, text_argument
 from api.limits import check_summary_cost
 from api.pagination import Connection, Page, connection, selected
@@ -24,6 +24,7 @@ from api.ranking import count_agencies, rank_agencies
 from api.report_pages import reports_page
 from api.types.agency import Agency, load_agency
 from api.types.consistency import FailedCheck
+from api.types.enums import RegionLevel, Template, value_of
 from api.types.ranking import AgencyMeasure, AgencyRank
 from api.types.region import Region, load_region
 from api.types.report import Report
@@ -190,7 +191,7 @@ class Query:
     async def regions(
         self,
         info: Info[Context, None],
-        level: str | None = None,
+        level: RegionLevel | None = None,
         parent_code: str | None = None,
         search: str | None = None,
         first: int | None = None,
@@ -198,12 +199,11 @@ class Query:
     ) -> Connection[Region]:
         page = Page.from_args(first, after)
         g = models.Region
-        text_argument("level", level)
         text_argument("parentCode", parent_code)
         text_argument("search", search, MAX_SEARCH_CHARS)
         conditions: list[ColumnElement[bool]] = []
         if level is not None:
-            conditions.append(g.level == level)
+            conditions.append(g.level == value_of(level))
         if parent_code is not None:
             conditions.append(g.parent_code == parent_code)
         if search:
@@ -217,18 +217,22 @@ class Query:
         )
         return connection([Region.from_row(row) for row in rows], page, count, fetched_extra=True)
 
-    @strawberry.field(description="Report years that have reports, with their template and number of reports, oldest first.")
-    async def years(self, info: Info[Context, None]) -> list[Year]:
+    @strawberry.field(
+        description="Report years with their template and the number of reports the filter keeps, oldest first "
+        "(years without such reports are left out)."
+    )
+    async def years(self, info: Info[Context, None], filter: ReportFilter | None = None) -> list[Year]:
         y, r = models.Year, models.Report
         rows = await fetch(
             info.context.read_sessions,
             # A year whose reports all moved away keeps its row (reports reference it): it is no year to list.
             select(y.year, y.template, func.count(r.id).label("reports"))
             .join(r, r.year == y.year)
+            .where(*report_table_conditions(filter))
             .group_by(y.year, y.template)
             .order_by(y.year),
         )
-        return [Year(year=row.year, template=row.template, report_count=row.reports) for row in rows]
+        return [Year(year=row.year, template=Template(row.template), report_count=row.reports) for row in rows]
 
     @strawberry.field(
         description="Aggregates computed in SQL: per group, report counts and the sums of every §3 row × column "

@@ -23,7 +23,7 @@ from strawberry.types import Info
 from api.context import Context
 from api.dataloaders import REPORT_COLUMNS
 from api.errors import UserError
-from api.filters import ReportFilter, agency_conditions, report_only_conditions
+from api.filters import ReportFilter, report_table_conditions
 from api.pagination import Page, connection, encode_cursor, node_fields
 from api.planner import Planned, Selected, report_json, selection
 from api.types.report import Report, prefetch
@@ -101,15 +101,6 @@ def _after(keys: Sequence[Key], values: Sequence[Any]) -> ColumnElement[bool]:
     return and_(first.column <= value if first.descending else first.column >= value, or_(*alternatives))
 
 
-def _conditions(filter: ReportFilter | None) -> list[ColumnElement[bool]]:
-    """The filter over ``report`` alone: agency fields narrow ``agency_id`` through a semi-join."""
-    conditions = report_only_conditions(filter)
-    on_agency = agency_conditions(filter)
-    if on_agency:
-        conditions.append(_r.agency_id.in_(select(_a.id).where(*on_agency)))
-    return conditions
-
-
 def _page_rows(order: str, page: Page, conditions: list[ColumnElement[bool]], *columns: Any,
                year: int | None = None) -> Select[Any]:
     """The page's report rows (and one more), in order; ``year``: the one year the filter keeps, if any."""
@@ -150,7 +141,7 @@ async def reports_page(info: Info[Context, None], filter: ReportFilter | None, o
     if planned is not None:
         return planned
     reads = info.context.reads
-    conditions = _conditions(filter)
+    conditions = report_table_conditions(filter)
     rows = await reads.fetch(*prepare(_page_rows(order.value, page, conditions, *REPORT_COLUMNS, year=_year(filter))))
 
     async def count() -> int:
@@ -217,7 +208,7 @@ async def _planned(info: Info[Context, None], filter: ReportFilter | None, order
     shape = None if fields is None else _shape(raw.schema, fields)
     if shape is None:
         return None
-    conditions = _conditions(filter)
+    conditions = report_table_conditions(filter)
     keys = ORDERS[order]
     rows = _page_rows(order, page, conditions, *REPORT_COLUMNS, year=_year(filter)).subquery("r")
     node = literal_column(f"({shape.node})::text") if shape.node is not None else null()

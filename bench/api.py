@@ -55,14 +55,14 @@ DATABASE = os.environ.get("XXGK_BENCH_DATABASE", "xxgk_bench")
 YEARS = range(2019, 2025)
 
 SINGLE = "query($id: Int!) { report(id: $id) { id year title agency { name region { name } } consistency { ok } } }"
-PAGE = """query($after: String) { reports(first: 100, after: $after, filter: {year: 2022}) { edges { node {
+PAGE = """query($after: String) { reports(first: 100, after: $after, filter: {year: 2022, includeSynthetic: true}) { edges { node {
   id year agency { name } applications { rows { key naturalPerson commercialEnterprise researchInstitution
   publicInterestOrg legalServiceOrg otherOrg total } } consistency { passed failed notCheckable ok } } } } }"""
-PAGE_MATRIX = """query($after: String) { reports(first: 100, after: $after, filter: {year: 2022}) { edges { node {
+PAGE_MATRIX = """query($after: String) { reports(first: 100, after: $after, filter: {year: 2022, includeSynthetic: true}) { edges { node {
   id year agency { name } applications { matrix } consistency { passed failed notCheckable ok } } } } }"""
-SUMMARY = """{ summary(groupBy: [YEAR, PROVINCE]) { year province { code name } reports inconsistentReports
+SUMMARY = """{ summary(groupBy: [YEAR, PROVINCE], filter: {includeSynthetic: true}) { year province { code name } reports inconsistentReports
   applications { rows { key total } } reviews { review { total } } } }"""
-SUMMARY_MATRIX = """{ summary(groupBy: [YEAR, PROVINCE]) { year province { code name } reports inconsistentReports
+SUMMARY_MATRIX = """{ summary(groupBy: [YEAR, PROVINCE], filter: {includeSynthetic: true}) { year province { code name } reports inconsistentReports
   applications { matrix } reviews { review { total } } } }"""
 
 

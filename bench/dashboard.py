@@ -61,15 +61,22 @@ FAILURES = """query($filter: ReportFilter) {
     edges { node { id year agency { name region { name } } consistency { failed warnings } } } }
 }"""
 
+
+def _all(f: dict | None) -> dict:
+    # The bench's reports are synthetic: asked for as the dashboard asks with its synthetic box ticked.
+    return {"includeSynthetic": True, **(f or {})}
+
+
 CASES = [
-    ("Overview, no filter", OVERVIEW, {"filter": None}),
-    ("Overview, year 2022", OVERVIEW, {"filter": {"year": 2022}}),
-    ("Overview, failed checks only", OVERVIEW, {"filter": {"hasInconsistency": True}}),
-    ("Facets, year 2022 selected", FACETS, {"years": None, "kinds": {"year": 2022}, "provinces": {"year": 2022},
-                                           "templates": {"year": 2022}}),
-    ("Ranking by applications, all", RANKING, {"filter": None, "by": "APPLICATIONS", "ascending": False}),
-    ("Ranking by data quality, 2022", RANKING, {"filter": {"year": 2022}, "by": "PASS_RATE", "ascending": True}),
-    ("Failed checks by code", FAILURES, {"filter": {"hasInconsistency": True}}),
+    ("Overview, no filter", OVERVIEW, {"filter": _all(None)}),
+    ("Overview, year 2022", OVERVIEW, {"filter": _all({"year": 2022})}),
+    ("Overview, failed checks only", OVERVIEW, {"filter": _all({"hasInconsistency": True})}),
+    ("Facets, year 2022 selected", FACETS, {"years": _all(None), "kinds": _all({"year": 2022}),
+                                           "provinces": _all({"year": 2022}), "templates": _all({"year": 2022})}),
+    ("Ranking by applications, all", RANKING, {"filter": _all(None), "by": "APPLICATIONS", "ascending": False}),
+    ("Ranking by data quality, 2022", RANKING, {"filter": _all({"year": 2022}), "by": "PASS_RATE",
+                                                "ascending": True}),
+    ("Failed checks by code", FAILURES, {"filter": _all({"hasInconsistency": True})}),
 ]
 
 

@@ -5,7 +5,7 @@ model is exported as it is, unless its ``info`` says ``export: False``. A few co
 (an agency's region and the province, city and county above it) or read from the reports' check lists
 (consistency_results, one row per check result, passed ones included).
 
-A selection (report year, GB/T 2260 region code with its descendants) picks reports; every table keeps
+A selection (report year, GB/T 2260 region code with its descendants, synthetic test data or not) picks reports; every table keeps
 the rows of the selected reports, and ``agencies`` the agencies they belong to, so the package's foreign
 keys always resolve. ``agencies`` and ``reports`` stream from one cursor each; the tables of report rows
 one slice of report ids (itself from a cursor) at a time, each slice a bounded query on the report_id
@@ -164,7 +164,10 @@ def export_tables(metadata: MetaData = Base.metadata) -> dict[str, ExportTable]:
         ExportTable("agencies", t["agency"], _plain(t["agency"], region),
                     "agency t LEFT JOIN region rg ON rg.code = t.region_code LEFT JOIN flat f ON f.start = t.region_code",
                     "t.id", keys(t["agency"])),
-        ExportTable("reports", t["report"], _plain(t["report"]), "report t", "t.id", keys(t["report"])),
+        ExportTable("reports", t["report"], _plain(t["report"], {"agency_id": [_joined(
+                        "synthetic", Boolean(), "True for generated test data, never a real report (合成数据)",
+                        "ag.synthetic", required=True)]}),
+                    "report t JOIN agency ag ON ag.id = t.agency_id", "t.id", keys(t["report"])),
         ExportTable("proactive_counts", t["proactive_count"], _plain(t["proactive_count"]), "proactive_count t",
                     f"t.report_id, {_in_order('t.category', _CATEGORIES)}, {_in_order('t.metric', _METRICS)}",
                     keys(t["proactive_count"])),
@@ -189,8 +192,8 @@ def export_tables(metadata: MetaData = Base.metadata) -> dict[str, ExportTable]:
     return {table.name: table for table in tables}
 
 
-def _query(table: ExportTable, year: int | None, region: str | None, select: str | None = None
-           ) -> tuple[str, list[Any]]:
+def _query(table: ExportTable, year: int | None, region: str | None, include_synthetic: bool,
+           select: str | None = None) -> tuple[str, list[Any]]:
     """``agencies`` or ``reports`` (or ``select`` over the same ``t``) restricted to the selection, with parameters."""
     args: list[Any] = []
 
@@ -209,10 +212,14 @@ def _query(table: ExportTable, year: int | None, region: str | None, select: str
             where.append(in_region.format("t"))
         if year is not None:
             where.append(f"EXISTS (SELECT 1 FROM report r WHERE r.agency_id = t.id AND r.year = {param(year)})")
-    elif year is not None or region:
+        if not include_synthetic:
+            where.append("NOT t.synthetic")
+    elif year is not None or region or not include_synthetic:
         conds = [in_region.format("a")] if region else []
         if year is not None:
             conds.append(f"r.year = {param(year)}")
+        if not include_synthetic:
+            conds.append("NOT a.synthetic")
         selected = f"SELECT r.id FROM report r JOIN agency a ON a.id = r.agency_id WHERE {' AND '.join(conds)}"
         where.append(f"t.id IN ({selected})")  # reports; the tables of report rows go through report_ids
     return ((f"WITH RECURSIVE {', '.join(ctes)} " if ctes else "") + (select or table.select())
@@ -227,18 +234,19 @@ def read_only(conn: asyncpg.Connection) -> contextlib.AbstractAsyncContextManage
 
 
 async def iter_rows(conn: asyncpg.Connection, table: ExportTable, *, year: int | None = None,
-                    region: str | None = None) -> AsyncIterator[list[asyncpg.Record]]:
-    """Batches of rows of one table, in column order, read through server-side cursors."""
+                    region: str | None = None, include_synthetic: bool = False) -> AsyncIterator[list[asyncpg.Record]]:
+    """Batches of rows of one table, in column order, read through server-side cursors (synthetic test data
+    only with ``include_synthetic``)."""
     async with read_only(conn):
         if not table.per_report:
-            cursor = await conn.cursor(*_flat(_query(table, year, region)))
+            cursor = await conn.cursor(*_flat(_query(table, year, region, include_synthetic)))
             while batch := await cursor.fetch(FETCH_ROWS):
                 yield batch
             return
         # A bounded query per slice of reports, on the report_id index: no sort of the whole table before
         # the first row, and no statement that grows with the database.
         rows = await conn.prepare(f"{table.select()} WHERE t.report_id = ANY($1::int[]) ORDER BY {table.order_by}")
-        async for ids in report_ids(conn, year=year, region=region):
+        async for ids in report_ids(conn, year=year, region=region, include_synthetic=include_synthetic):
             if batch := await rows.fetch(ids):
                 yield batch
 
@@ -247,16 +255,17 @@ def _flat(query: tuple[str, list[Any]]) -> list[Any]:
     return [query[0], *query[1]]
 
 
-async def report_ids(conn: asyncpg.Connection, *, year: int | None = None, region: str | None = None
-                     ) -> AsyncIterator[list[int]]:
+async def report_ids(conn: asyncpg.Connection, *, year: int | None = None, region: str | None = None,
+                     include_synthetic: bool = False) -> AsyncIterator[list[int]]:
     """The selected reports' ids, in order, :data:`REPORTS_PER_QUERY` at a time."""
     reports = export_tables()["reports"]
-    cursor = await conn.cursor(*_flat(_query(reports, year, region, "SELECT t.id FROM report t")))
+    cursor = await conn.cursor(*_flat(_query(reports, year, region, include_synthetic, "SELECT t.id FROM report t")))
     while ids := await cursor.fetch(REPORTS_PER_QUERY):
         yield [r[0] for r in ids]
 
 
 async def report_sources(conn: asyncpg.Connection, ids: list[int]) -> list[asyncpg.Record]:
-    """Where each report came from (id, agency_id, source_uri, source_format, sha256, parser_version), by id."""
-    return await conn.fetch("SELECT id, agency_id, source_uri, source_format, sha256, parser_version "
-                            "FROM report WHERE id = ANY($1::int[]) ORDER BY id", ids)
+    """Where each report came from (id, agency_id, synthetic, source_uri, source_format, sha256, parser_version)."""
+    return await conn.fetch("SELECT r.id, r.agency_id, a.synthetic, r.source_uri, r.source_format, r.sha256, "
+                            "r.parser_version FROM report r JOIN agency a ON a.id = r.agency_id "
+                            "WHERE r.id = ANY($1::int[]) ORDER BY r.id", ids)

@@ -17,7 +17,7 @@ from core.settings import Settings
 from db.writer import Incoming, Source, store_reports
 from loaders.canonical import APPLICANT_COLUMNS, OUTCOME_LEAVES, Report
 from loaders.placement import place_report
-from synthetic import FAULT_CODES, generate, render
+from synthetic import FAULT_CODES, generate, mark_synthetic, render
 
 YEARS = (2019, 2020, 2021, 2022, 2023, 2024)
 
@@ -83,11 +83,13 @@ def _follow(previous: Report, report: Report) -> None:
 
 
 def incoming(agency: int, report: Report, n: int, seed: int) -> Incoming:
+    """One generated report ready to store: placed by its plain name, then marked 【合成】 in title and agency name."""
+    placement = place_report(report)
+    report = mark_synthetic(report)
     text = render(report, "docx_tsv")
     sha = hashlib.sha256(f"synthetic:{seed}:{n}:{text}".encode()).hexdigest()
     source = Source(f"synthetic://xxgk/{seed}/{n}", "synthetic", sha, synthetic=True, raw_text=text,
                     parser_version="synthetic")
-    placement = place_report(report)
     # Generated names repeat; the agency number keeps two synthetic agencies of one name apart.
     placement = replace(placement, agency_key=f"{seed}.{agency}/{placement.agency_key}")
     return Incoming(report, source, placement, check_report(report))

@@ -24,6 +24,7 @@ from loaders.parse import PARSER_VERSION
 from loaders.pipeline import Overrides, ParseFailure, apply_overrides, parse_bytes
 from loaders.placement import place_report
 from loaders.readers.limits import ReadLimits, expansion_limits
+from synthetic.marking import SYNTHETIC_MARK, mark_synthetic
 
 T = TypeVar("T")
 # §3 and §4 cells are stored as PostgreSQL integer; a value past it is no count of anything.
@@ -95,12 +96,17 @@ def _prepare(path: str, data: bytes, sha: str, overrides: Overrides, synthetic: 
         names = " and ".join({"year": "report year", "agency": "agency name"}[m] for m in missing)
         options = " and ".join(f"--{m}" for m in missing)
         raise _Failed(f"the text gives no {names}: name it with {options} or a manifest")
+    if not synthetic and (report.agency_name or "").startswith(SYNTHETIC_MARK):
+        raise _Failed(f"the agency name starts with {SYNTHETIC_MARK}, the mark of synthetic test data: a real report "
+                      "never carries it")
     if (beyond := _beyond_storage(report)) is not None:
         raise _Failed(beyond)
     if overrides.region_code and not _known_region(overrides.region_code):
         raise _Failed(f"region code {overrides.region_code[:20]!r} is not a GB/T 2260 code the gazetteer knows")
     placement = _stage("placing its agency", lambda: place_report(report, region_code=overrides.region_code))
     report.issues.extend(placement.issues)
+    if synthetic:  # placed by its plain name, stored under the mark so it never reads as a real agency's report
+        report = mark_synthetic(report)
     source_uri = overrides.source_url or report.source_url or local
     source = Source(source_uri, "synthetic" if synthetic else fmt, sha, synthetic, text, PARSER_VERSION)
     counts: dict[str, int] = {}

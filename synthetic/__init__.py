@@ -20,12 +20,14 @@ cell). :class:`NoiseOptions` adds extraction damage; only ``drop_cells`` and ``d
 information (a §3 row then has 6 or 8 numbers and may be unrecoverable), the rest only changes spelling.
 
 ``generation`` draws reports, ``faults`` breaks their identities on purpose, ``noise`` damages the text
-as extraction does, and ``layouts`` holds one renderer per seed layout.
+as extraction does, and ``layouts`` holds one renderer per seed layout. Stored synthetic reports carry
+:data:`SYNTHETIC_MARK` (【合成】) in front of their title and agency name (:func:`mark_synthetic`).
 """
 
 from synthetic.faults import FAULT_CODES, S3_COLUMN_BALANCE, S3_OUTCOME_SUM, S3_ROW_SUM, S4_GROUP_SUM, Fault
 from synthetic.generation import YEARS, generate, generate_with_faults
 from synthetic.layouts import ALL_LAYOUTS, EXACT_LAYOUTS, LAYOUTS, LOSSY_LAYOUTS, render
+from synthetic.marking import SYNTHETIC_MARK, mark_synthetic
 from synthetic.noise import NoiseOptions
 
 __all__ = [
@@ -38,10 +40,12 @@ __all__ = [
     "S3_OUTCOME_SUM",
     "S3_ROW_SUM",
     "S4_GROUP_SUM",
+    "SYNTHETIC_MARK",
     "YEARS",
     "Fault",
     "NoiseOptions",
     "generate",
     "generate_with_faults",
+    "mark_synthetic",
     "render",
 ]

@@ -454,16 +454,21 @@ def export(
     year: Annotated[int | None, typer.Option(help="Only reports of this year.")] = None,
     region: Annotated[str | None, typer.Option(help="Only agencies in this GB/T 2260 region, at any level "
                                                     "(e.g. 510000), its subdivisions included.")] = None,
+    include_synthetic: Annotated[bool, typer.Option(
+        "--include-synthetic", help="Also export synthetic test data (xxgk demo), marked 【合成】 and synthetic=true."
+    )] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary.")] = False,
 ) -> None:
     """Export open data: one CSV per table, reports.jsonl and a Frictionless datapackage.json.
+
+    Synthetic test data is left out unless --include-synthetic.
 
     Empty cells stay empty (never 0); every report row carries its source URI, SHA-256 and parser version.
     Exit code 2 for a bad filter or an OUTDIR that is not a directory.
     """
     from services.export import ExportFilter
 
-    flt = ExportFilter.parse(year, region)
+    flt = ExportFilter.parse(year, region, include_synthetic)
     if outdir.exists() and not outdir.is_dir():
         raise UsageError(f"not a directory: {outdir}")
     url = database_url(settings(), quiet=quiet)

@@ -34,15 +34,15 @@
 
   const RANK_NODE = `rank reports applications grantRate checksFailed inconsistentReports passRate
         agency {
-          id name kind
+          id name kind synthetic
           region { code name parent { name parent { name } } }
           reports(first: 12) { edges { node { id year consistency { ok } } } }
         }`;
   const Q = {
-    FilterOptions: `query FilterOptions {
-  years { year template }
-  kinds: summary(groupBy: [KIND]) { kind }
-  provinces: summary(groupBy: [PROVINCE]) { province { code name } }
+    FilterOptions: `query FilterOptions($filter: ReportFilter) {
+  years(filter: $filter) { year template }
+  kinds: summary(filter: $filter, groupBy: [KIND]) { kind }
+  provinces: summary(filter: $filter, groupBy: [PROVINCE]) { province { code name } }
 }`,
     Facets: `query Facets($years: ReportFilter, $kinds: ReportFilter, $provinces: ReportFilter, $templates: ReportFilter) {
   byYear: summary(filter: $years, groupBy: [YEAR]) { year reports }
@@ -96,14 +96,14 @@
   failedChecks(filter: $filter) { code severity reports failures }
   reports(filter: $filter, orderBy: CHECKS_FAILED_DESC, first: 20) {
     totalCount
-    edges { node { id year agency { name region { name } } consistency { failed warnings } } }
+    edges { node { id year synthetic agency { name region { name } } consistency { failed warnings } } }
   }
 }`,
-    Search: `query Search($text: String!) {
+    Search: `query Search($text: String!, $synthetic: Boolean!) {
   regions(search: $text, first: 40) { edges { node { code name level parent { code name level parent { code name level } } } } }
-  agencyRanking(filter: { search: $text }, by: REPORTS, first: 8) {
+  agencyRanking(filter: { search: $text, includeSynthetic: $synthetic }, by: REPORTS, first: 8) {
     totalCount
-    edges { node { reports agency { id name region { name parent { name } } } } }
+    edges { node { reports agency { id name synthetic region { name parent { name } } } } }
   }
 }`,
     Compare: `query Compare($a: ReportFilter!, $b: ReportFilter!, $regionA: String!, $regionB: String!, $agencyA: Int!, $agencyB: Int!) {
@@ -119,7 +119,7 @@
 }`,
     Report: `query Report($id: Int!) {
   report(id: $id) {
-    id year template title publishedAt
+    id year template title publishedAt synthetic
     source { uri format }
     agency { name kind region { name parent { name parent { name } } } }
     proactive {
@@ -148,7 +148,7 @@
     }
     consistency {
       ok passed failed notCheckable warnings
-      checks(status: "failed") { code severity location expected actual message crossYear }
+      checks(status: failed) { code severity location expected actual message crossYear }
     }
     provenance { path provenance }
     issues { code severity line message }
@@ -190,6 +190,10 @@
   };
   const ratio = (a, b) => (a === null || a === undefined || !b ? null : a / b);
   const kindLabel = (k) => LABELS.kinds[k] || [k, k];
+  // GraphQL names the templates T2019 and T2021 (a name cannot start with a digit); the page shows 2019, 2021.
+  const templateOf = (t) => (t ? String(t).replace(/^T/, "") : t);
+  const syntheticBadge = (item) => (item && item.synthetic
+    ? ` <span class="badge synthetic" title="合成测试数据，并非真实报告 Synthetic test data, not a real report">合成 <span class="en" lang="en">synthetic</span></span>` : "");
   const narrow = () => window.matchMedia("(max-width: 759px)").matches;
 
   class ApiError extends Error {}
@@ -322,7 +326,7 @@
   // ---- State in the URL hash: filters, views and the open report -----------------------------------
 
   // Filters narrow every figure on the page; the other keys choose views.
-  const FILTER_KEYS = ["year", "province", "city", "county", "kind", "template", "q", "agency", "failed", "check"];
+  const FILTER_KEYS = ["year", "province", "city", "county", "kind", "template", "q", "agency", "failed", "check", "synthetic"];
   const VIEW_KEYS = ["by", "asc", "per", "rm", "a", "b", "report"];
 
   function readHash() {
@@ -351,11 +355,12 @@
     const region = s.county || s.city || s.province;
     if (region && !skip.has("region")) filter.regionCode = region;
     if (s.kind && !skip.has("kind")) filter.kind = s.kind;
-    if (s.template && !skip.has("template")) filter.template = s.template;
+    if (s.template && !skip.has("template")) filter.template = `T${s.template}`; // GraphQL's name of the template
     if (s.q) filter.search = s.q;
     if (s.agency) filter.agencyId = Number(s.agency);
     if (s.failed) filter.hasInconsistency = true;
     if (s.check) filter.failedCheck = s.check;
+    if (s.synthetic) filter.includeSynthetic = true;
     return Object.keys(filter).length ? filter : null;
   }
   const currentFilter = () => filterOf(readHash());
@@ -375,10 +380,12 @@
   }
 
   async function loadFilterOptions() {
-    const data = await gql("FilterOptions", {});
+    const synthetic = Boolean(readHash().synthetic);
+    const data = await gql("FilterOptions", { filter: synthetic ? { includeSynthetic: true } : null });
     options = {
+      synthetic,
       years: data.years.map((y) => String(y.year)),
-      templates: [...new Set(data.years.map((y) => y.template))],
+      templates: [...new Set(data.years.map((y) => templateOf(y.template)))],
       kinds: data.kinds.filter((k) => k.kind).map((k) => k.kind),
       provinces: data.provinces.filter((p) => p.province).map((p) => [p.province.code, p.province.name]),
     };
@@ -394,12 +401,13 @@
     const counts = (groups, key) => new Map(groups.map((g) => [key(g), g.reports]));
     fillSelect($("#f-year"), options.years.map((y) => [y, y]), s.year, counts(data.byYear, (g) => String(g.year)));
     fillSelect($("#f-template"), options.templates.map((t) => [t, `${t} 版`]), s.template,
-      counts(data.byTemplate, (g) => g.template));
+      counts(data.byTemplate, (g) => templateOf(g.template)));
     fillSelect($("#f-kind"), options.kinds.map((k) => [k, `${kindLabel(k)[0]} ${kindLabel(k)[1]}`]), s.kind,
       counts(data.byKind, (g) => g.kind));
     fillSelect($("#f-province"), options.provinces, s.province,
       counts(data.byProvince.filter((g) => g.province), (g) => g.province.code));
     $("#f-failed").checked = Boolean(s.failed);
+    $("#f-synthetic").checked = Boolean(s.synthetic);
   }
 
   async function loadPlaces() {
@@ -446,6 +454,7 @@
     agency: (v) => agencyNames.get(v) || `机关 #${v}`,
     failed: () => "未通过核对",
     check: (v) => `未通过 ${v}`,
+    synthetic: () => "含合成数据",
   };
   const agencyNames = new Map();
 
@@ -507,7 +516,7 @@
       box.hidden = true;
       return;
     }
-    const data = await gql("Search", { text: text.trim() });
+    const data = await gql("Search", { text: text.trim(), synthetic: Boolean(readHash().synthetic) });
     const regions = data.regions.edges.map((e) => e.node).filter((r) => r.level !== "town").slice(0, 8);
     const agencies = data.agencyRanking.edges.map((e) => e.node);
     const levels = { province: "省", city: "市", county: "县" };
@@ -515,7 +524,7 @@
       `<li><button type="button" data-region="${esc(r.code)}" data-name="${esc(r.name)}">${esc(r.name)}
         <span class="where">${esc(levels[r.level] || r.level)} · ${esc(placeOf(r.parent))}</span></button></li>`).join("")}</ul>` : "") +
       (agencies.length ? `<h3>机关 ${en("Agencies")} (${fmt(data.agencyRanking.totalCount)})</h3><ul>${agencies.map((a) =>
-        `<li><button type="button" data-agency="${a.agency.id}" data-name="${esc(a.agency.name)}">${esc(a.agency.name)}
+        `<li><button type="button" data-agency="${a.agency.id}" data-name="${esc(a.agency.name)}">${esc(a.agency.name)}${syntheticBadge(a.agency)}
           <span class="where">${esc(placeOf(a.agency.region) || "未定位 unplaced")} · ${fmt(a.reports)} 份报告 ${en("reports")}</span></button></li>`).join("")}</ul>` : "") ||
       `<p class="none">没有找到 ${en("Nothing found")}</p>`;
     box.hidden = false;
@@ -761,6 +770,7 @@
     const s = readHash();
     const level = regionLevel(s);
     const data = await gql("Overview", { filter: currentFilter(), regionLevel: [level] });
+    $("#headline-synthetic").hidden = !s.synthetic;
     overview = { data, level };
     const total = data.total[0] || { reports: 0, inconsistentReports: 0, applications: { rows: [] } };
     const rows = total.applications.rows;
@@ -817,7 +827,7 @@
   function exportTag() {
     const s = readHash();
     return ["year", "county", "city", "province", "kind", "template"].filter((k) => s[k]).slice(0, 3).map((k) => `-${s[k]}`).join("")
-      + (s.failed ? "-failed" : "");
+      + (s.failed ? "-failed" : "") + (s.synthetic ? "-synthetic" : "");
   }
 
   window.addEventListener("resize", debounce(() => Object.values(charts).forEach((c) => c.resize()), 100));
@@ -839,7 +849,7 @@
     const reports = data.reports;
     $("#failure-count").textContent = `${fmt(reports.edges.length)} / ${fmt(reports.totalCount)}`;
     $("#failure-reports").innerHTML = reports.edges.map(({ node: r }) =>
-      `<li><a href="#" data-report="${r.id}">${esc(r.agency.name)} ${r.year}</a>
+      `<li><a href="#" data-report="${r.id}">${esc(r.agency.name)} ${r.year}</a>${syntheticBadge(r)}
         <span class="hint">${esc(r.agency.region ? r.agency.region.name : "")} · 未通过 ${fmt(r.consistency.failed)} ${en("failed")}</span></li>`).join("")
       || `<li class="hint">没有符合条件的报告 ${en("No reports match")}</li>`;
   }
@@ -896,7 +906,7 @@
         .join(" ");
       return `<tr data-agency="${a.id}">
         <td class="num">${r.rank}</td>
-        <th scope="row" class="sticky">${esc(a.name)}<span class="where">${esc(placeOf(a.region) || "未定位 unplaced")}</span></th>
+        <th scope="row" class="sticky">${esc(a.name)}${syntheticBadge(a)}<span class="where">${esc(placeOf(a.region) || "未定位 unplaced")}</span></th>
         <td>${bi(kindLabel(a.kind))}</td>
         <td class="num" data-field="reports">${fmt(r.reports)}</td>
         <td class="num" data-field="applications" data-value="${r.applications ?? ""}">${fmt(r.applications)}</td>
@@ -933,7 +943,10 @@
   pickerSetup("a");
   pickerSetup("b");
 
-  const compareFilter = (item) => (item.startsWith("r") ? { regionCode: item.slice(1) } : { agencyId: Number(item.slice(1)) });
+  const compareFilter = (item) => ({
+    ...(item.startsWith("r") ? { regionCode: item.slice(1) } : { agencyId: Number(item.slice(1)) }),
+    ...(readHash().synthetic ? { includeSynthetic: true } : {}),
+  });
 
   async function loadCompare() {
     const s = readHash();
@@ -1003,6 +1016,7 @@
     if (s.year) params.set("year", s.year);
     const region = s.county || s.city || s.province;
     if (region) params.set("region", region);
+    if (s.synthetic) params.set("include_synthetic", "true");
     const query = params.toString() ? `?${params}` : "";
     const files = [["application_outcomes.csv", "§3 办理情况", "§3 outcomes"], ["reports.csv", "报告", "reports"],
       ["agencies.csv", "机关", "agencies"], ["consistency_results.csv", "核对结果", "check results"],
@@ -1166,14 +1180,16 @@
   let opener = null;
 
   function renderReport(report) {
+    report.template = templateOf(report.template);
     reportData = report;
     provenanceOf = new Map(report.provenance.map((p) => [p.path, p.provenance]));
     $("#report-title").textContent = report.title || `${report.agency.name} ${report.year}`;
+    $("#report-synthetic").hidden = !report.synthetic;
     const uri = report.source.uri;
     const link = /^https?:\/\//.test(uri) ? `<a href="${esc(uri)}" target="_blank" rel="noopener">原文 ${en("published original")}</a>` : `<code>${esc(uri)}</code>`;
     $("#report-meta").innerHTML = [
       esc(report.agency.name), bi(kindLabel(report.agency.kind)), esc(placeOf(report.agency.region) || "未定位 unplaced"),
-      `${report.year} 年度 · ${esc(report.template)} 版模板 ${en("template")}`,
+      `${report.year} 年度 · ${esc(templateOf(report.template))} 版模板 ${en("template")}`,
       report.publishedAt ? `发布 ${en("published")} ${esc(report.publishedAt)}` : "",
       `来源 ${en("source")} ${link} (${esc(report.source.format)})`,
     ].filter(Boolean).join(" · ");
@@ -1318,8 +1334,9 @@
     $("#error").hidden = true;
     const s = readHash();
     const filterKey = JSON.stringify(FILTER_KEYS.map((k) => s[k]));
+    if (Boolean(s.synthetic) !== options.synthetic) await loadFilterOptions(); // the years and kinds there are
     const rankingKey = filterKey + s.by + s.asc;
-    const compareKey = `${s.a}|${s.b}`;
+    const compareKey = `${s.a}|${s.b}|${s.synthetic}`;
     const work = [loadReport()];
     if (filterKey !== lastFilter) {
       lastFilter = filterKey;

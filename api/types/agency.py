@@ -11,6 +11,7 @@ from strawberry.types import Info
 from api.context import Context
 from api.pagination import Connection, Page, connection_from_list
 from api.types.consistency import DataQuality
+from api.types.enums import AgencyKind
 from api.types.region import Region, load_region
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 class Agency:
     id: int
     name: str
-    kind: str = strawberry.field(description="township, county government, department, …")
+    kind: AgencyKind = strawberry.field(description="Township, county government, department, …")
     region_hint: str | None = strawberry.field(description="The place as the report names it.")
     synthetic: bool = strawberry.field(description="True for generated test data.")
     region_code: strawberry.Private[str | None]
@@ -31,7 +32,7 @@ class Agency:
         return cls(
             id=row.id,
             name=row.name,
-            kind=row.kind,
+            kind=AgencyKind(row.kind),
             region_hint=row.region_hint,
             synthetic=row.synthetic,
             region_code=row.region_code,

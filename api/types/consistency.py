@@ -10,6 +10,7 @@ from sqlalchemy import Row
 from strawberry.types import Info
 
 from api.context import Context
+from api.types.enums import CheckSeverity, CheckStatus, IssueSeverity, ParseIssueCode
 from checks import CHECK_CODES
 
 
@@ -20,8 +21,8 @@ def _decimal(value: int | str | None) -> Decimal | None:
 @strawberry.type(description="One consistency check of a report at one location.")
 class Check:
     code: str = strawberry.field(description="e.g. S3_COLUMN_BALANCE; see `description`.")
-    status: str = strawberry.field(description="passed, failed or not_checkable.")
-    severity: str = strawberry.field(description="error (a broken identity) or warning (an anomaly).")
+    status: CheckStatus
+    severity: CheckSeverity
     location: str
     expected: Decimal | None
     actual: Decimal | None
@@ -35,8 +36,8 @@ class Check:
         known = CHECK_CODES.get(item["code"])
         return cls(
             code=item["code"],
-            status=item["status"],
-            severity=item.get("severity") or (known.severity if known else "error"),
+            status=CheckStatus(item["status"]),
+            severity=CheckSeverity(item.get("severity") or (known.severity if known else "error")),
             location=item["location"],
             expected=_decimal(item.get("expected")),
             actual=_decimal(item.get("actual")),
@@ -64,7 +65,7 @@ class Consistency:
 
     @strawberry.field(description="The checks, optionally only those of a status or a code.")
     async def checks(
-        self, info: Info[Context, None], status: str | None = None, code: str | None = None
+        self, info: Info[Context, None], status: CheckStatus | None = None, code: str | None = None
     ) -> list[Check]:
         row = await info.context.loaders.checks.load(self.report_id)
         if row is None:
@@ -76,8 +77,8 @@ class Consistency:
 
 @strawberry.type(description="A problem the parser found, with its 1-based line in the source text.")
 class ParseIssue:
-    code: str
-    severity: str
+    code: ParseIssueCode
+    severity: IssueSeverity
     line: int | None
     message: str
 
@@ -116,7 +117,7 @@ class DataQuality:
 @strawberry.type(description="A check code that failed in some of the reports a filter keeps.")
 class FailedCheck:
     code: str
-    severity: str = strawberry.field(description="error (a broken identity) or warning (an anomaly).")
+    severity: CheckSeverity
     reports: int = strawberry.field(description="Reports where the check failed at least once.")
     failures: int = strawberry.field(description="Failed results (a report may fail a check at several places).")
 

@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.pagination import Connection, Page, connection_from_list
+from api.types.enums import RegionLevel
 
 if TYPE_CHECKING:
     from api.types.agency import Agency
@@ -19,12 +20,12 @@ if TYPE_CHECKING:
 class Region:
     code: str
     name: str
-    level: str = strawberry.field(description="province, city, county or town.")
+    level: RegionLevel
     parent_code: strawberry.Private[str | None]
 
     @classmethod
     def from_row(cls, row: Row[Any]) -> Region:
-        return cls(code=row.code, name=row.name, level=row.level, parent_code=row.parent_code)
+        return cls(code=row.code, name=row.name, level=RegionLevel(row.level), parent_code=row.parent_code)
 
     @strawberry.field(description="The division this one belongs to; null for a province.")
     async def parent(self, info: Info[Context, None]) -> Region | None:
@@ -39,16 +40,21 @@ class Region:
 
     @strawberry.field(
         description="Agencies placed directly in this division, by name (use agencies(filter: {regionCode}) "
-        "for every level below)."
+        "for every level below); synthetic ones only with includeSynthetic."
     )
     async def agencies(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        include_synthetic: bool = False,
     ) -> Connection[Annotated[Agency, strawberry.lazy("api.types.agency")]]:
         from api.types.agency import Agency
 
         page = Page.from_args(first, after)
         rows = await info.context.loaders.region_agencies.load(self.code)
-        return connection_from_list([Agency.from_row(row) for row in rows], page)
+        kept = [Agency.from_row(row) for row in rows if include_synthetic or not row.synthetic]
+        return connection_from_list(kept, page)
 
 
 async def load_region(info: Info[Context, None], code: str | None) -> Region | None:

@@ -13,6 +13,7 @@ from strawberry.types import Info
 from api.context import Context
 from api.types.applications import Applications
 from api.types.consistency import Consistency, ParseIssue, ValueProvenance
+from api.types.enums import IssueSeverity, ParseIssueCode, Template
 from api.types.proactive import Proactive, proactive_from_rows
 from api.types.reviews import Reviews
 from api.types.revision import Revision, ValueChange, changed_values, revisions
@@ -34,7 +35,7 @@ class Source:
 class Report:
     id: int
     year: int
-    template: str = strawberry.field(description="National template: 2019 (years 2019–2020) or 2021.")
+    template: Template = strawberry.field(description="National template: T2019 (years 2019–2020) or T2021.")
     title: str
     published_at: date | None
     source: Source
@@ -56,7 +57,7 @@ class Report:
         return cls(
             id=row.id,
             year=row.year,
-            template=row.template,
+            template=Template(row.template),
             title=row.title,
             published_at=row.published_at,
             agency_source=row.agency_source,
@@ -74,6 +75,12 @@ class Report:
             return self.prefetched["agency"]
         return self._load_agency(info)  # type: ignore[return-value]  # graphql-core awaits it
 
+    @strawberry.field(description="True for generated test data: its agency is synthetic and its title starts "
+                      "with 【合成】.")
+    async def synthetic(self, info: Info[Context, None]) -> bool:
+        agency = self.prefetched.get("agency") or await self._load_agency(info)
+        return agency.synthetic
+
     async def _load_agency(self, info: Info[Context, None]) -> Agency:
         from api.types.agency import load_agency
 
@@ -83,16 +90,16 @@ class Report:
 
     @strawberry.field(description="§2 proactive disclosure, shaped by the template.")
     async def proactive(self, info: Info[Context, None]) -> Proactive:
-        return proactive_from_rows(self.template, await info.context.loaders.proactive.load(self.id))
+        return proactive_from_rows(str(self.template.value), await info.context.loaders.proactive.load(self.id))
 
     @strawberry.field(description="§3 applications received and processed.")
     def applications(self, info: Info[Context, None]) -> Applications:
         if "applications" in self.prefetched:
-            return Applications.from_rows(self.template, self.prefetched["applications"])
+            return Applications.from_rows(str(self.template.value), self.prefetched["applications"])
         return self._load_applications(info)  # type: ignore[return-value]  # graphql-core awaits it
 
     async def _load_applications(self, info: Info[Context, None]) -> Applications:
-        return Applications.from_rows(self.template, await info.context.loaders.applications.load(self.id))
+        return Applications.from_rows(str(self.template.value), await info.context.loaders.applications.load(self.id))
 
     @strawberry.field(description="§4 administrative review and litigation.")
     async def reviews(self, info: Info[Context, None]) -> Reviews:
@@ -112,7 +119,7 @@ class Report:
     @strawberry.field(description="Problems the parser found.")
     async def issues(self, info: Info[Context, None]) -> list[ParseIssue]:
         rows = await info.context.loaders.issues.load(self.id)
-        return [ParseIssue(code=r.code, severity=r.severity, line=r.line, message=r.message) for r in rows]
+        return [ParseIssue(code=ParseIssueCode(r.code), severity=IssueSeverity(r.severity), line=r.line, message=r.message) for r in rows]
 
     @strawberry.field(description="Values inferred through an identity or missing (all others were read from cells).")
     async def provenance(self, info: Info[Context, None]) -> list[ValueProvenance]:
@@ -124,7 +131,7 @@ class Report:
         "its line and span in the stored document text, and `context` lines either side."
     )
     async def value_source(self, info: Info[Context, None], path: str, context: int = 2) -> ValueSource:
-        return await find_value_source(info.context.read_sessions, self.id, self.template, path, context)
+        return await find_value_source(info.context.read_sessions, self.id, str(self.template.value), path, context)
 
     @strawberry.field(description="Lines of the stored document text, 1-based and inclusive (at most 200).")
     async def source_lines(self, info: Info[Context, None], first_line: int, last_line: int) -> list[SourceLine]:

@@ -7,6 +7,7 @@ from enum import Enum
 import strawberry
 
 from api.types.applications import Applications
+from api.types.enums import AgencyKind, Template
 from api.types.region import Region
 from api.types.reviews import Reviews
 
@@ -24,8 +25,8 @@ class SummaryDimension(Enum):
 @strawberry.type(description="One group: its key (null for dimensions not grouped by) and its aggregates.")
 class SummaryGroup:
     year: int | None
-    kind: str | None
-    template: str | None
+    kind: AgencyKind | None
+    template: Template | None
     reports: int = strawberry.field(description="Reports in the group.")
     inconsistent_reports: int = strawberry.field(description="Reports with at least one failed check.")
     applications: Applications = strawberry.field(

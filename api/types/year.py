@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import strawberry
 
+from api.types.enums import Template
+
 
 @strawberry.type(description="A report year and the national template in force for it.")
 class Year:
     year: int
-    template: str
+    template: Template
     report_count: int = strawberry.field(description="Reports loaded for this year.")

@@ -54,7 +54,8 @@ async def iter_csv(conn: asyncpg.Connection, table: str | Table, flt: ExportFilt
     out = csv.writer(buf)
     out.writerow([f.name for f in spec.fields])
     convert = _formatter(spec)
-    async for batch in iter_rows(conn, spec.rows, year=flt.year, region=flt.region):
+    async for batch in iter_rows(conn, spec.rows, year=flt.year, region=flt.region,
+                                     include_synthetic=flt.include_synthetic):
         out.writerows(map(convert, batch) if convert else batch)
         yield _drain(buf)
         if counter:

@@ -19,13 +19,15 @@ def datapackage(flt: ExportFilter = ALL_REPORTS, *, created: datetime | None = N
                 ) -> dict[str, Any]:
     """The Frictionless Data Package descriptor; ``path`` maps a file name to its path or URL."""
     created = created or datetime.now(UTC)
-    scope = ", ".join(f"{k} {v}" for k, v in flt.describe().items() if v is not None) or "all reports"
+    scope = ", ".join(f"{k} {v}" for k, v in (("year", flt.year), ("region", flt.region)) if v is not None)
+    scope = (scope or "all reports") + ("; synthetic test data included, its titles and agency names marked 【合成】"
+                                        if flt.include_synthetic else "; synthetic test data left out")
     resources: list[dict[str, Any]] = [_resource(t, path(t.file)) for t in tables.values()]
     resources.append({
         "name": "reports-jsonl", "path": path(JSONL_FILE), "type": "file", "format": "jsonl",
         "mediatype": "application/x-ndjson", "encoding": "utf-8",
         "title": "Whole reports as JSON Lines (完整报告)",
-        "description": "One report a line in the `xxgk parse --json` shape plus id, agency_id and source "
+        "description": "One report a line in the `xxgk parse --json` shape plus id, agency_id, synthetic and source "
                        "(uri, format, sha256, parser_version). Values are numbers or null; amounts are strings "
                        "so no digit is lost.",
     })

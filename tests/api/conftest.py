@@ -20,7 +20,7 @@ from api.app import create_app
 from core.settings import Settings
 from db.writer import Source, store_reports
 from loaders.parse import parse_text
-from synthetic import generate
+from synthetic import generate, mark_synthetic
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 API_KEY = "test-key"
@@ -58,13 +58,13 @@ async def load_synthetic(url: str, copies: int = 1) -> int:
             agency = name if copy == 0 else f"第{copy}{name}"
             for year in years:
                 fault = FAULTS.get((n, year)) if copy == 0 else None
-                report = generate(
+                report = mark_synthetic(generate(
                     1000 * copy + 100 * n + year,
                     year=year,
                     agency_name=agency,
                     region_hint=county,
                     inconsistencies=[fault] if fault else (),
-                )
+                ))
                 uri = f"synthetic:{agency}/{year}"
                 items.append((report, _source(uri, uri + repr(report.to_json()), "synthetic", True)))
     results = await store_reports(url, items)

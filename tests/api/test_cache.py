@@ -10,8 +10,8 @@ from api.cache import ResponseCache
 from api.cache import cache_key as key_for
 from core.settings import Settings
 
-COUNT = "{ reports(first: 1) { totalCount } }"
-SUMMARY = "{ summary(groupBy: [YEAR]) { year reports } }"
+COUNT = "{ reports(first: 1, filter: {includeSynthetic: true}) { totalCount } }"
+SUMMARY = "{ summary(groupBy: [YEAR], filter: {includeSynthetic: true}) { year reports } }"
 
 
 async def _post(client: httpx.AsyncClient, query: str, variables: dict | None = None) -> httpx.Response:

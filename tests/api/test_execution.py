@@ -303,16 +303,16 @@ REAL_QUERIES = [
          applications { rows { key label naturalPerson total } row(key: "granted") { total } }
          reviews { review { upheld total } litigationDirect { total } } } }""",
     "{ summary(groupBy: [KIND], filter: {hasInconsistency: true}) { kind reports applications { rows { key total } } } }",
-    """{ reports(first: 30) { totalCount edges { cursor node { id year template title
+    """{ reports(first: 30, filter: {includeSynthetic: true}) { totalCount edges { cursor node { id year template title synthetic
          agency { name kind region { name parent { name } } dataQuality { passRate } }
          applications { rows { key label naturalPerson commercialEnterprise otherOrg total } }
          reviews { review { upheld corrected other pending total } litigationAfterReview { total } }
-         consistency { ok passed failed notCheckable checks(status: "failed") { code status message } }
+         consistency { ok passed failed notCheckable checks(status: failed) { code status message } }
          issues { code severity line }
          proactive { __typename ... on Proactive2021 { licensing { decisions } } ... on Proactive2019 {
            procurement { items } } }
          previous { year } } } } }""",
-    """{ regions(level: "province") { totalCount pageInfo { hasNextPage } edges { node { code name level
+    """{ regions(level: province) { totalCount pageInfo { hasNextPage } edges { node { code name level
          children { code name } } } } years { year template reportCount } }""",
 ]
 

@@ -41,7 +41,8 @@ async def test_expensive_nesting_is_refused_by_cost(api):
 
 
 async def test_a_page_of_100_reports_with_their_tables_is_allowed(api):
-    query = """{ reports(first: 100) { edges { node { applications { rows { key naturalPerson total } }
+    query = """{ reports(first: 100, filter: {includeSynthetic: true}) { edges { node {
+                 applications { rows { key naturalPerson total } }
                  consistency { failed checks { code status } } reviews { review { total } } } } } }"""
     data = await api.data(query)
     assert len(data["reports"]["edges"]) == 26

@@ -36,7 +36,7 @@ async def test_ingest_refuses_a_missing_or_wrong_key_and_accepts_the_right_one(d
         assert result["status"] == "loaded" and result["reason"] is None
         report = result["report"]
         # The fixture is 红椿镇's 2021 report; its §2 states 行政许可 40.
-        assert report["agency"]["name"] == "红椿镇" and report["year"] == 2021 and report["template"] == "2021"
+        assert report["agency"]["name"] == "红椿镇" and report["year"] == 2021 and report["template"] == "T2021"
         assert report["proactive"]["licensing"]["decisions"] == 40
         checks = report["consistency"]["checks"]
         assert checks and report["consistency"]["passed"] == sum(c["status"] == "passed" for c in checks)
@@ -94,6 +94,41 @@ async def test_an_upload_is_sourced_from_its_argument_its_text_or_its_name(db_ur
         # The argument wins over the text.
         assert await uri("page.txt", crawled + "\n", {"sourceUrl": "https://example.gov.cn/p.html"}) == \
             "https://example.gov.cn/p.html"
+    finally:
+        await client.aclose()
+        await api.app.state.xxgk.dispose()
+
+
+async def test_a_document_ingested_as_synthetic_is_marked_and_kept_apart_from_the_real_one(db_url: str):
+    api, client = await open_api(db_url)
+    try:
+        real = await api.post(INGEST, _variables(), authorization=f"Bearer {API_KEY}")
+        # Other bytes than the real one's (the same would be "unchanged"), marked synthetic by the caller.
+        variables = {**_variables(), "metadata": {"synthetic": True}}
+        variables["content"] += "\n"
+        fake = await api.post(INGEST, variables, authorization=f"Bearer {API_KEY}")
+        assert not real.get("errors") and not fake.get("errors"), (real, fake)
+        stored = fake["data"]["ingestReport"]
+        assert stored["status"] == "loaded" and stored["report"]["agency"]["name"] == "【合成】红椿镇"
+        assert real["data"]["ingestReport"]["report"]["agency"]["name"] == "红椿镇"
+        listed = await api.data("{ reports { totalCount edges { node { title synthetic } } } }")
+        assert listed["reports"]["totalCount"] == 1 and listed["reports"]["edges"][0]["node"]["synthetic"] is False
+        both = await api.data("{ reports(filter: {includeSynthetic: true}) { edges { node { title synthetic } } } }")
+        titles = {e["node"]["synthetic"]: e["node"]["title"] for e in both["reports"]["edges"]}
+        assert titles[True] == "【合成】" + titles[False]
+    finally:
+        await client.aclose()
+        await api.app.state.xxgk.dispose()
+
+
+async def test_a_real_document_may_not_carry_the_synthetic_mark(db_url: str):
+    api, client = await open_api(db_url)
+    try:
+        variables = {**_variables(), "metadata": {"agency": "【合成】红椿镇"}}
+        body = await api.post(INGEST, variables, authorization=f"Bearer {API_KEY}")
+        result = body["data"]["ingestReport"]
+        assert result["status"] == "failed" and "mark of synthetic test data" in result["reason"]
+        assert (await api.data("{ reports(filter: {includeSynthetic: true}) { totalCount } }"))["reports"]["totalCount"] == 0
     finally:
         await client.aclose()
         await api.app.state.xxgk.dispose()

@@ -8,6 +8,8 @@ REPORT_NODE = "id year template agency { name }"
 
 
 async def _reports(api, filter: str, extra: str = "") -> list[dict]:
+    """Reports of the filter, real and synthetic alike (the synthetic agencies hold most of the test data)."""
+    filter = filter if "synthetic" in filter else f"includeSynthetic: true, {filter}"
     data = await api.data(f"{{ reports(first: 100, filter: {{{filter}}}) {{ totalCount edges {{ node {{ {REPORT_NODE} {extra} }} }} }} }}")
     nodes = [e["node"] for e in data["reports"]["edges"]]
     assert data["reports"]["totalCount"] == len(nodes)
@@ -21,15 +23,15 @@ async def _report_id(api, agency: str, year: int) -> int:
 
 
 async def test_years_list_each_year_with_its_template_and_count(api):
-    data = await api.data("{ years { year template reportCount } }")
+    data = await api.data("{ years(filter: {includeSynthetic: true}) { year template reportCount } }")
     # Seeds: 2021, 2020, 2022, 2021, 2024; synthetic: 胡家镇 and 南坝镇 2019–2024, 平田乡 2019–2023, 生态环境局 2020–2023.
     assert data["years"] == [
-        {"year": 2019, "template": "2019", "reportCount": 3},
-        {"year": 2020, "template": "2019", "reportCount": 5},
-        {"year": 2021, "template": "2021", "reportCount": 6},
-        {"year": 2022, "template": "2021", "reportCount": 5},
-        {"year": 2023, "template": "2021", "reportCount": 4},
-        {"year": 2024, "template": "2021", "reportCount": 3},
+        {"year": 2019, "template": "T2019", "reportCount": 3},
+        {"year": 2020, "template": "T2019", "reportCount": 5},
+        {"year": 2021, "template": "T2021", "reportCount": 6},
+        {"year": 2022, "template": "T2021", "reportCount": 5},
+        {"year": 2023, "template": "T2021", "reportCount": 4},
+        {"year": 2024, "template": "T2021", "reportCount": 3},
     ]
 
 
@@ -42,7 +44,7 @@ async def test_report_by_id_carries_source_and_typed_proactive_of_2021(api):
         {"id": report_id},
     )
     report = data["report"]
-    assert report["template"] == "2021" and report["title"].startswith("红椿镇2021年")
+    assert report["template"] == "T2021" and report["title"].startswith("红椿镇2021年")
     assert report["source"]["uri"] == "fixture:003_f873e43823df0c69.txt" and len(report["source"]["sha256"]) == 64
     # As printed in the fixture's §2: 行政许可 40, 行政处罚 7, 行政强制 0; 规章 0 / 0 / 0.
     assert report["proactive"] == {
@@ -68,7 +70,7 @@ async def test_2019_report_has_the_2019_shapes(api):
         {"id": report_id},
     )
     report = data["report"]
-    assert report["template"] == "2019" and report["proactive"]["__typename"] == "Proactive2019"
+    assert report["template"] == "T2019" and report["proactive"]["__typename"] == "Proactive2019"
     keys = [row["key"] for row in report["applications"]["rows"]]
     assert len(keys) == 23 and keys[0] == "new_received" and keys[-1] == "carried_forward"
     assert report["applications"]["other"]["label"] == "（六）其他处理"
@@ -106,7 +108,7 @@ async def test_previous_and_next_are_the_same_agencys_adjacent_years(api):
         {"id": report_id},
     )
     report = data["report"]
-    assert report["previous"]["year"] == 2020 and report["previous"]["agency"]["name"] == "胡家镇"
+    assert report["previous"]["year"] == 2020 and report["previous"]["agency"]["name"] == "【合成】胡家镇"
     assert report["next"]["year"] == 2022
     assert report["previous"]["previous"]["year"] == 2019
     assert report["previous"]["previous"]["previous"] is None
@@ -116,7 +118,7 @@ async def test_consistency_lists_the_failed_check_of_a_faulty_report(api):
     report_id = await _report_id(api, "胡家镇", 2020)
     data = await api.data(
         """query($id: Int!) { report(id: $id) { consistency { ok failed passed
-             checks(status: "failed") { code status severity location description crossYear } } } }""",
+             checks(status: failed) { code status severity location description crossYear } } } }""",
         {"id": report_id},
     )
     consistency = data["report"]["consistency"]
@@ -139,12 +141,13 @@ async def test_consistency_lists_the_failed_check_of_a_faulty_report(api):
 
 
 async def test_agency_by_id_and_by_name_and_region(api):
-    found = await api.data('{ agencies(filter: {search: "胡家镇"}) { edges { node { id name kind region { code } } } } }')
+    found = await api.data('{ agencies(filter: {search: "胡家镇", includeSynthetic: true}) '
+                           '{ edges { node { id name kind region { code } } } } }')
     node = found["agencies"]["edges"][0]["node"]
     assert node["kind"] == "township" and node["region"]["code"] == "511722"  # 宣汉县
     by_id = await api.data(f'{{ agency(id: {node["id"]}) {{ name }} }}')
-    assert by_id["agency"]["name"] == "胡家镇"
-    by_name = await api.data('{ agency(name: "胡家镇", regionCode: "511722") { id } }')
+    assert by_id["agency"]["name"] == "【合成】胡家镇"  # a lookup by id answers for a synthetic agency too
+    by_name = await api.data('{ agency(name: "【合成】胡家镇", regionCode: "511722") { id } }')
     assert by_name["agency"]["id"] == node["id"]
     assert (await api.data('{ agency(name: "胡家镇", regionCode: "110101") { id } }'))["agency"] is None
     assert "needs an id" in await api.error('{ agency(name: "胡家镇") { id } }')
@@ -152,7 +155,7 @@ async def test_agency_by_id_and_by_name_and_region(api):
 
 async def test_agency_reports_report_and_data_quality(api):
     data = await api.data(
-        """{ agency(name: "胡家镇", regionCode: "511722") {
+        """{ agency(name: "【合成】胡家镇", regionCode: "511722") {
              all: reports { totalCount edges { node { year } } }
              some: reports(years: [2020, 2021]) { totalCount edges { node { year } } }
              paged: reports(first: 2) { edges { node { year } } pageInfo { hasNextPage } }
@@ -174,7 +177,7 @@ async def test_agency_reports_report_and_data_quality(api):
 async def test_regions_nest_three_levels_deep(api):
     data = await api.data(
         """{ region(code: "510000") { name level parent { code }
-             children { code children { code name agencies(first: 5) { totalCount edges { node { name
+             children { code children { code name agencies(first: 5, includeSynthetic: true) { totalCount edges { node { name
                reports(years: [2024], first: 1) { edges { node { year applications { row(key: "new_received") { total } } } } } } } } } } } }"""
     )
     sichuan = data["region"]
@@ -182,14 +185,14 @@ async def test_regions_nest_three_levels_deep(api):
     dazhou = next(c for c in sichuan["children"] if c["code"] == "511700")
     xuanhan = next(c for c in dazhou["children"] if c["code"] == "511722")
     names = sorted(e["node"]["name"] for e in xuanhan["agencies"]["edges"])
-    assert names == ["南坝镇", "胡家镇"]
+    assert names == ["【合成】南坝镇", "【合成】胡家镇"]
     for edge in xuanhan["agencies"]["edges"]:
         (report,) = [e["node"] for e in edge["node"]["reports"]["edges"]]
         assert report["year"] == 2024 and isinstance(report["applications"]["row"]["total"], int)
 
 
 async def test_regions_list_by_level_and_parent(api):
-    data = await api.data('{ regions(level: "province", first: 100) { totalCount edges { node { code name } } } }')
+    data = await api.data('{ regions(level: province, first: 100) { totalCount edges { node { code name } } } }')
     codes = {e["node"]["code"] for e in data["regions"]["edges"]}
     assert {"510000", "500000", "610000"} <= codes
     assert all(code.endswith("0000") for code in codes)
@@ -203,17 +206,17 @@ async def test_filters_by_year_range_template_kind_search(api):
     assert len(await _reports(api, f"{synthetic}, yearFrom: 2023")) == 6
     assert len(await _reports(api, f"{synthetic}, yearTo: 2019")) == 3
     assert len(await _reports(api, f"{synthetic}, yearFrom: 2020, yearTo: 2021")) == 8
-    assert len(await _reports(api, f'{synthetic}, template: "2019"')) == 7
-    assert {n["agency"]["name"] for n in await _reports(api, f'{synthetic}, kind: "department"')} == {"生态环境局"}
+    assert len(await _reports(api, f'{synthetic}, template: T2019')) == 7
+    assert {n["agency"]["name"] for n in await _reports(api, f'{synthetic}, kind: department')} == {"【合成】生态环境局"}
     assert len(await _reports(api, f'{synthetic}, search: "胡家"')) == 6
     assert len(await _reports(api, "synthetic: false")) == 5
-    assert "unknown template" in await api.error('{ reports(filter: {template: "2020"}) { totalCount } }')
+    assert "Allowed values: T2019, T2021." in await api.error('{ reports(filter: {template: T2020}) { totalCount } }')
 
 
 async def test_region_filter_takes_any_level_and_its_descendants(api):
     for code in ("510000", "511700", "511722"):  # province, city, county of 宣汉县
         nodes = await _reports(api, f'synthetic: true, regionCode: "{code}"')
-        assert {n["agency"]["name"] for n in nodes} == {"胡家镇", "南坝镇"} and len(nodes) == 12
+        assert {n["agency"]["name"] for n in nodes} == {"【合成】胡家镇", "【合成】南坝镇"} and len(nodes) == 12
     # 奉节县 sits directly under 重庆市: the province still finds it.
     assert len(await _reports(api, 'synthetic: true, regionCode: "500000"')) == 5
     assert await _reports(api, 'regionCode: "110000"') == []
@@ -221,9 +224,9 @@ async def test_region_filter_takes_any_level_and_its_descendants(api):
 
 async def test_consistency_filters(api):
     failing = await _reports(api, 'synthetic: true, failedCheck: "S3_ROW_SUM"')
-    assert {(n["agency"]["name"], n["year"]) for n in failing} == {("胡家镇", 2020), ("平田乡人民政府", 2021)}
+    assert {(n["agency"]["name"], n["year"]) for n in failing} == {("【合成】胡家镇", 2020), ("【合成】平田乡人民政府", 2021)}
     group_sum = await _reports(api, 'synthetic: true, failedCheck: "S4_GROUP_SUM"')
-    assert {(n["agency"]["name"], n["year"]) for n in group_sum} == {("南坝镇", 2022)}
+    assert {(n["agency"]["name"], n["year"]) for n in group_sum} == {("【合成】南坝镇", 2022)}
     bad = await _reports(api, "hasInconsistency: true", "consistency { failed }")
     good = await _reports(api, "hasInconsistency: false", "consistency { failed }")
     assert all(n["consistency"]["failed"] > 0 for n in bad) and all(n["consistency"]["failed"] == 0 for n in good)
@@ -240,8 +243,9 @@ async def test_issue_filter(api):
 
 
 async def test_agencies_filter_by_report_fields(api):
-    data = await api.data('{ agencies(filter: {failedCheck: "S4_GROUP_SUM"}) { totalCount edges { node { name } } } }')
-    assert [e["node"]["name"] for e in data["agencies"]["edges"]] == ["南坝镇"]
+    data = await api.data('{ agencies(filter: {failedCheck: "S4_GROUP_SUM", includeSynthetic: true}) '
+                          '{ totalCount edges { node { name } } } }')
+    assert [e["node"]["name"] for e in data["agencies"]["edges"]] == ["【合成】南坝镇"]
     everyone = await api.data('{ agencies(filter: {synthetic: true}, orderBy: NAME) { totalCount } }')
     assert everyone["agencies"]["totalCount"] == 4
 
@@ -256,12 +260,14 @@ async def test_order_by(api):
 
 
 async def test_pagination_boundaries(api):
-    zero = await api.data("{ reports(first: 0) { totalCount edges { cursor } pageInfo { hasNextPage endCursor } } }")
+    zero = await api.data("{ reports(first: 0, filter: {includeSynthetic: true}) "
+                          "{ totalCount edges { cursor } pageInfo { hasNextPage endCursor } } }")
     assert zero["reports"] == {"totalCount": 26, "edges": [], "pageInfo": {"hasNextPage": True, "endCursor": None}}
-    hundred = await api.data("{ reports(first: 100) { edges { cursor } pageInfo { hasNextPage hasPreviousPage } } }")
+    hundred = await api.data("{ reports(first: 100, filter: {includeSynthetic: true}) "
+                             "{ edges { cursor } pageInfo { hasNextPage hasPreviousPage } } }")
     assert len(hundred["reports"]["edges"]) == 26
     assert hundred["reports"]["pageInfo"] == {"hasNextPage": False, "hasPreviousPage": False}
-    default = await api.data("{ reports { edges { cursor } } }")
+    default = await api.data("{ reports(filter: {includeSynthetic: true}) { edges { cursor } } }")
     assert len(default["reports"]["edges"]) == 20
     assert "first must be between 0 and 100, got 101" in await api.error("{ reports(first: 101) { totalCount } }")
     assert "first must be between 0 and 100" in await api.error("{ reports(first: -1) { totalCount } }")
@@ -273,7 +279,8 @@ async def test_walking_the_pages_sees_every_report_once(api):
     after = None
     while True:
         data = await api.data(
-            "query($after: String) { reports(first: 7, after: $after) { edges { node { id } } "
+            "query($after: String) { reports(first: 7, after: $after, filter: {includeSynthetic: true}) "
+            "{ edges { node { id } } "
             "pageInfo { hasNextPage hasPreviousPage endCursor } } }",
             {"after": after},
         )
@@ -311,7 +318,8 @@ async def test_matrix_of_seed_000_reads_zero_applications(api):
 
 @pytest.mark.parametrize("order, worst_first", [("PASS_RATE", True), ("PASS_RATE_DESC", False)])
 async def test_agencies_sort_by_data_quality_with_unscored_last(api, order, worst_first):
-    data = await api.data(f"{{ agencies(first: 100, orderBy: {order}) {{ edges {{ node {{ dataQuality {{ passRate }} }} }} }} }}")
+    data = await api.data(f"{{ agencies(first: 100, orderBy: {order}, filter: {{includeSynthetic: true}}) "
+                          "{ edges { node { dataQuality { passRate } } } } }")
     rates = [e["node"]["dataQuality"]["passRate"] for e in data["agencies"]["edges"]]
     scored = [r for r in rates if r is not None]
     assert rates[: len(scored)] == scored  # nothing checkable: at the end

@@ -11,9 +11,14 @@ RANK_NODE = """rank reports applications processed granted grantRate checksPasse
                inconsistentReports passRate agency { id name }"""
 
 
+def _all(filter: dict[str, Any] | None) -> dict[str, Any]:
+    """The filter over real and synthetic reports alike (the synthetic agencies hold most of the test data)."""
+    return {"includeSynthetic": True, **(filter or {})}
+
+
 async def _reports(api, filter: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Every report the filter keeps, with the figures a ranking sums (page by page)."""
-    nodes, after = [], None
+    nodes, after, filter = [], None, _all(filter)
     while True:
         data = await api.data(
             """query($filter: ReportFilter, $after: String) { reports(filter: $filter, first: 100, after: $after) {
@@ -61,7 +66,7 @@ async def _ranking(api, by: str, ascending: bool = False, filter: dict[str, Any]
         f"""query($filter: ReportFilter, $by: AgencyMeasure!, $asc: Boolean!, $first: Int, $after: String) {{
              agencyRanking(filter: $filter, by: $by, ascending: $asc, first: $first, after: $after) {{
                totalCount pageInfo {{ hasNextPage endCursor }} edges {{ node {{ {RANK_NODE} }} }} }} }}""",
-        {"filter": filter, "by": by, "asc": ascending, "first": first, "after": after},
+        {"filter": _all(filter), "by": by, "asc": ascending, "first": first, "after": after},
     )
     return data["agencyRanking"]
 
@@ -130,7 +135,7 @@ async def test_agency_id_filter_keeps_one_agencys_reports_in_lists_and_summaries
     data = await api.data(
         """query($f: ReportFilter) { summary(filter: $f, groupBy: [YEAR]) { year reports
              applications { row(key: "new_received") { total } } } }""",
-        {"f": {"agencyId": agency_id}},
+        {"f": {"agencyId": agency_id, "includeSynthetic": True}},
     )
     assert sum(g["reports"] for g in data["summary"]) == top["reports"]
     assert sum(g["applications"]["row"]["total"] or 0 for g in data["summary"]) == (top["applications"] or 0)
@@ -139,8 +144,9 @@ async def test_agency_id_filter_keeps_one_agencys_reports_in_lists_and_summaries
 async def test_failed_checks_count_the_failing_reports_per_code(api):
     # The fixtures break S3_ROW_SUM in two synthetic reports and S4_GROUP_SUM in one (tests/api/conftest.py).
     data = await api.data(
-        """{ failedChecks { code severity reports failures description descriptionZh }
-             reports(first: 100) { totalCount edges { node { id consistency { checks(status: "failed") { code } } } } } }"""
+        """{ failedChecks(filter: {includeSynthetic: true}) { code severity reports failures description descriptionZh }
+             reports(first: 100, filter: {includeSynthetic: true}) {
+               totalCount edges { node { id consistency { checks(status: failed) { code } } } } } }"""
     )
     assert data["reports"]["totalCount"] == len(data["reports"]["edges"])
     counted: dict[str, set[int]] = defaultdict(set)
@@ -157,7 +163,8 @@ async def test_failed_checks_count_the_failing_reports_per_code(api):
     assert [c["reports"] for c in data["failedChecks"]] == sorted((c["reports"] for c in data["failedChecks"]),
                                                                   reverse=True)
     # Follows the filter: one code, or a year without failures.
-    only = await api.data('{ failedChecks(filter: {failedCheck: "S4_GROUP_SUM"}) { code reports } }')
+    only = await api.data('{ failedChecks(filter: {failedCheck: "S4_GROUP_SUM", includeSynthetic: true}) '
+                          '{ code reports } }')
     assert {c["code"] for c in only["failedChecks"]} >= {"S4_GROUP_SUM"}
     none = await api.data('{ failedChecks(filter: {search: "没有这个机关"}) { code } }')
     assert none["failedChecks"] == []

@@ -14,7 +14,7 @@ NESTED = """query($first: Int!) { reports(first: $first, filter: {synthetic: tru
   proactive { __typename ... on Proactive2021 { licensing { decisions } } ... on Proactive2019 { fees { change } } }
   applications { rows { key naturalPerson total } }
   reviews { review { total } litigationDirect { total } }
-  consistency { failed checks(status: "failed") { code location } }
+  consistency { failed checks(status: failed) { code location } }
   issues { code } provenance { path }
   previous { year applications { row(key: "carried_forward") { total } } }
   next { year }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncpg
+import pytest
 
 from db.engine import dsn
 
@@ -21,15 +22,21 @@ GROUPS = """query($groupBy: [SummaryDimension!], $filter: ReportFilter) { summar
   reviews { review { upheld total } litigationAfterReview { pending } } } }"""
 
 
-async def test_summary_without_groups_is_one_group_over_everything(api, loaded_url):
-    (group,) = (await api.data(GROUPS, {"groupBy": []}))["summary"]
+@pytest.mark.parametrize(("filter", "kept", "n"), [
+    (None, "NOT a.synthetic", 5),  # synthetic reports are left out unless asked for
+    ({"includeSynthetic": True}, "true", 26),
+])
+async def test_summary_without_groups_is_one_group_over_everything(api, loaded_url, filter, kept, n):
+    (group,) = (await api.data(GROUPS, {"groupBy": [], "filter": filter}))["summary"]
+    kept_reports = f"SELECT r.id FROM report r JOIN agency a ON a.id = r.agency_id WHERE {kept}"
     (expected,) = await _sql(
         loaded_url,
-        "SELECT count(*) AS n, count(*) FILTER (WHERE checks_failed > 0) AS bad, "
-        "(SELECT sum(total) FROM application_outcome WHERE row_key = 'new_received') AS new_total, "
-        "(SELECT sum(total) FROM review_litigation WHERE \"group\" = 'review') AS review_total FROM report",
+        f"SELECT count(*) AS n, count(*) FILTER (WHERE checks_failed > 0) AS bad, "
+        f"(SELECT sum(total) FROM application_outcome WHERE row_key = 'new_received' AND report_id IN ({kept_reports})) "
+        f"AS new_total, (SELECT sum(total) FROM review_litigation WHERE \"group\" = 'review' "
+        f"AND report_id IN ({kept_reports})) AS review_total FROM report WHERE id IN ({kept_reports})",
     )
-    assert group["reports"] == expected["n"] == 26 and group["inconsistentReports"] == expected["bad"]
+    assert group["reports"] == expected["n"] == n and group["inconsistentReports"] == expected["bad"]
     rows = {row["key"]: row for row in group["applications"]["rows"]}
     assert rows["new_received"]["total"] == expected["new_total"]
     assert group["reviews"]["review"]["total"] == expected["review_total"]
@@ -67,7 +74,7 @@ async def test_summary_by_year_and_province_matches_sql(api, loaded_url):
 
 
 async def test_summary_reviews_by_kind_and_template_match_sql(api, loaded_url):
-    groups = (await api.data(GROUPS, {"groupBy": ["KIND", "TEMPLATE"]}))["summary"]
+    groups = (await api.data(GROUPS, {"groupBy": ["KIND", "TEMPLATE"], "filter": {"includeSynthetic": True}}))["summary"]
     expected = await _sql(
         loaded_url,
         """SELECT a.kind, r.template, count(*) AS n, count(*) FILTER (WHERE r.checks_failed > 0) AS bad,
@@ -76,7 +83,7 @@ async def test_summary_reviews_by_kind_and_template_match_sql(api, loaded_url):
            JOIN review_litigation rl ON rl.report_id = r.id AND rl."group" = 'review'
            GROUP BY a.kind, r.template""",
     )
-    got = {(g["kind"], g["template"]): g for g in groups}
+    got = {(g["kind"], g["template"].removeprefix("T")): g for g in groups}  # GraphQL's T2019 is template 2019
     assert set(got) == {(row["kind"], row["template"]) for row in expected}
     for row in expected:
         group = got[(row["kind"], row["template"])]

@@ -22,7 +22,7 @@ from db import models, rollup
 from db.engine import dsn
 from db.writer import Source, store_reports
 from loaders.canonical import APPLICANT_COLUMNS, REVIEW_RESULTS, Report
-from synthetic import generate
+from synthetic import generate, mark_synthetic
 
 KEY = "r.year, r.template, a.kind, coalesce(a.region_code, ''), a.synthetic"
 
@@ -120,7 +120,7 @@ async def test_rollup_equals_raw_after_loads_and_rebuild(db_url):
 
 async def test_rollup_follows_a_replaced_report(db_url):
     await load_synthetic(db_url)
-    old = generate(7, year=2021, agency_name="胡家镇", region_hint="宣汉县")
+    old = mark_synthetic(generate(7, year=2021, agency_name="胡家镇", region_hint="宣汉县"))
     new = copy.deepcopy(old)
     # Blank one cell and change another: the sum must drop the old value, and the count the blank.
     new.applications["granted"]["natural_person"] = None
@@ -240,10 +240,12 @@ async def observed(loaded_url: str) -> AsyncIterator[tuple[Api, list[str]]]:
         (["YEAR", "PROVINCE"], None),
         (["PROVINCE", "CITY", "COUNTY", "KIND", "TEMPLATE", "YEAR"], {"synthetic": True}),
         (["COUNTY"], {"regionCode": "510000", "yearFrom": 2020, "yearTo": 2023}),  # a province
-        (["CITY", "YEAR"], {"regionCode": "511700", "template": "2021"}),  # a city
+        (["CITY", "YEAR"], {"regionCode": "511700", "template": "T2021", "includeSynthetic": True}),  # a city
         (["KIND"], {"regionCode": "500236", "synthetic": True}),  # a county of 重庆, under the province
         (["YEAR"], {"kind": "township", "year": 2022}),
         ([], {"year": 1990}),  # no report: one group of 0 reports, every sum null
+        (["YEAR", "KIND"], {"includeSynthetic": True}),  # real and synthetic reports together
+        (["TEMPLATE"], {"synthetic": False}),
     ],
 )
 async def test_summary_reads_the_rollup_and_answers_as_the_raw_rows_do(observed, monkeypatch, group_by, filter):
@@ -274,7 +276,7 @@ async def test_summary_filters_the_rollup_cannot_answer_use_the_rows(observed, l
 
 async def test_inconsistent_reports_by_year_match_sql(observed, loaded_url):
     client_api, _ = observed
-    groups = (await client_api.data(SUMMARY, {"groupBy": ["YEAR"]}))["summary"]
+    groups = (await client_api.data(SUMMARY, {"groupBy": ["YEAR"], "filter": {"includeSynthetic": True}}))["summary"]
     expected = await _fetch(loaded_url, "SELECT year, count(*) FILTER (WHERE checks_failed > 0) AS bad "
                                         "FROM report GROUP BY year ORDER BY year")
     assert [(g["year"], g["inconsistentReports"]) for g in groups] == [(r["year"], r["bad"]) for r in expected]

@@ -45,7 +45,7 @@ from loaders.canonical import APPLICANT_COLUMNS, Report  # noqa: E402
 from loaders.parse import parse_text  # noqa: E402
 from services.demo import add_synthetic  # noqa: E402
 from services.ingest import load  # noqa: E402
-from synthetic import Fault, generate_with_faults  # noqa: E402
+from synthetic import SYNTHETIC_MARK, Fault, generate_with_faults, mark_synthetic  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
@@ -99,6 +99,7 @@ async def _store_faulted(url: str) -> tuple[Report, Fault, int]:
                                           inconsistencies=["S3_ROW_SUM"])
     uri = "synthetic://dashboard-test/faulted"
     sha = hashlib.sha256((uri + json.dumps(report.to_json(), sort_keys=True)).encode()).hexdigest()
+    report = mark_synthetic(report)
     [result] = await store_reports(url, [(report, Source(uri, "synthetic", sha, synthetic=True))])
     assert result.status == "loaded", result
     return report, faults[0], result.report_id
@@ -196,7 +197,9 @@ def _shot(page: Any, name: str, selector: str | None = None, full_page: bool = T
     return path
 
 
-def _open(page: Any, server: Server, hash: str = "") -> None:
+def _open(page: Any, server: Server, hash: str = "", synthetic: bool = True) -> None:
+    """The dashboard at a state; with the synthetic test data (most of this database) unless told otherwise."""
+    hash = "&".join(part for part in ("synthetic=1" if synthetic else "", hash) if part)
     page.goto(f"{server.url}/{'#' + hash if hash else ''}")
     page.wait_for_selector("body[data-ready='true']")
 
@@ -209,11 +212,16 @@ def _wait_figure(page: Any, card: str, value: Any) -> None:
     )
 
 
-def _summary(server: Server, filter: dict[str, Any] | None) -> dict[str, Any]:
+def _all(filter: dict[str, Any] | None) -> dict[str, Any]:
+    """The filter over real and synthetic reports, as the page shows them with its synthetic box ticked."""
+    return {"includeSynthetic": True, **(filter or {})}
+
+
+def _summary(server: Server, filter: dict[str, Any] | None, synthetic: bool = True) -> dict[str, Any]:
     data = server.data(
         """query($filter: ReportFilter) { summary(filter: $filter) { reports inconsistentReports
              applications { rows { key total } } } }""",
-        {"filter": filter},
+        {"filter": _all(filter) if synthetic else filter},
     )
     [group] = data["summary"]
     totals = {r["key"]: r["total"] for r in group["applications"]["rows"]}
@@ -285,7 +293,7 @@ def _ranking(server: Server, by: str, filter: dict[str, Any] | None = None, asce
         """query($f: ReportFilter, $by: AgencyMeasure!, $asc: Boolean!) {
              agencyRanking(filter: $f, by: $by, ascending: $asc, first: 25) {
                totalCount edges { node { rank applications grantRate checksFailed passRate agency { id name } } } } }""",
-        {"f": filter, "by": by, "asc": ascending},
+        {"f": _all(filter), "by": by, "asc": ascending},
     )
     return [e["node"] for e in data["agencyRanking"]["edges"]]
 
@@ -319,7 +327,8 @@ def test_headline_figures_equal_the_api(page, server):
     for chart in ("outcomes", "rates", "regions", "kinds"):
         assert page.get_attribute(f"#chart-{chart}", "role") == "img"
     described = {chart: page.get_attribute(f"#chart-{chart}", "aria-label") for chart in ("outcomes", "regions")}
-    top = server.data('{ summary(groupBy: [PROVINCE]) { province { name } applications { row(key: "new_received") '
+    top = server.data('{ summary(groupBy: [PROVINCE], filter: {includeSynthetic: true}) { province { name } '
+                      'applications { row(key: "new_received") '
                       '{ total } } } }')["summary"]
     first = max(top, key=lambda g: g["applications"]["row"]["total"] or 0)
     name = first["province"]["name"] if first["province"] else "未定位 unplaced"
@@ -347,7 +356,8 @@ def test_filters_update_the_figures_and_the_facet_counts_follow(page, server):
     _assert_figures_match(page, year)
     assert page.get_attribute("#chart-outcomes", "data-years") == "2021"
     # The province options count the reports of 2021 only.
-    counts = server.data('{ summary(filter: {year: 2021}, groupBy: [PROVINCE]) { province { code } reports } }')
+    counts = server.data('{ summary(filter: {year: 2021, includeSynthetic: true}, groupBy: [PROVINCE]) '
+                         '{ province { code } reports } }')
     expected = {g["province"]["code"]: g["reports"] for g in counts["summary"] if g["province"]}
     shown = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('#f-province option')]
                                .filter(o => o.value).map(o => [o.value, o.text.match(/\\(([\\d,]+)\\)$/)[1]]))""")
@@ -367,10 +377,48 @@ def test_filters_update_the_figures_and_the_facet_counts_follow(page, server):
     page.select_option("#f-kind", "township")
     _assert_figures_match(page, _summary(server, {"regionCode": city, "kind": "township"}))
     # Each filter is a chip that removes it.
-    assert page.locator("#chips button").count() == 3
+    assert page.locator("#chips button").count() == 4  # and the synthetic data's
     page.click("#chips button[data-clear='kind']")
     _assert_figures_match(page, _summary(server, {"regionCode": city}))
     _shot(page, "dashboard-filtered")
+
+
+def test_synthetic_data_stays_out_until_the_box_is_ticked_and_is_marked_then(page, server):
+    _open(page, server, synthetic=False)
+    real = _summary(server, None, synthetic=False)
+    assert real["reports"] == 5  # the seeds; the demo's reports and the faulted one are synthetic
+    _assert_figures_match(page, real)
+    assert page.is_hidden("#headline-synthetic") and not page.is_checked("#f-synthetic")
+    years = page.evaluate("() => [...document.querySelectorAll('#f-year option')].map(o => o.value).filter(Boolean)")
+    assert "2019" not in years  # only synthetic reports are of 2019
+    page.wait_for_function("() => document.querySelectorAll('#agency-table tbody tr[data-agency]').length > 0")
+    assert page.locator("#agency-table .badge.synthetic").count() == 0
+    assert "include_synthetic" not in page.get_attribute("a[data-export='reports.csv']", "href")
+
+    page.check("#f-synthetic")
+    page.wait_for_function("() => location.hash.includes('synthetic=1')")
+    everything = _summary(server, None)
+    _assert_figures_match(page, everything)
+    assert everything["reports"] == 5 + SYNTHETIC + 1
+    assert page.is_visible("#headline-synthetic") and "合成" in page.inner_text("#headline-synthetic")
+    page.wait_for_function("() => [...document.querySelectorAll('#f-year option')].some(o => o.value === '2019')")
+    assert page.locator("#agency-table .badge.synthetic").count() > 0
+    assert page.get_attribute("a[data-export='reports.csv']", "href") == "/export/reports.csv?include_synthetic=true"
+    assert page.locator("#chips button[data-clear='synthetic']").count() == 1
+
+    # A synthetic report says so under its title, which carries the mark; a real one does not.
+    _open_report(page, server, server.faulted_id)
+    assert page.is_visible("#report-synthetic")
+    assert page.inner_text("#report-title").startswith(SYNTHETIC_MARK)
+    _open_report(page, server, server.located_id)
+    assert page.is_hidden("#report-synthetic")
+
+    # Unticked again: the real figures only.
+    _open(page, server)
+    page.uncheck("#f-synthetic")
+    page.wait_for_function("() => !location.hash.includes('synthetic=1')")
+    _assert_figures_match(page, real)
+    assert page.is_hidden("#headline-synthetic")
 
 
 def test_no_reports_match_says_so(any_page, server):
@@ -502,7 +550,7 @@ def test_failed_card_shows_the_failing_reports_grouped_by_check(any_page, server
     _assert_figures_match(page, api)
     assert page.get_attribute("#fig-failed", "aria-pressed") == "true"
     assert page.evaluate("() => document.activeElement.id") == "failures-title"
-    checks = server.data("query($f: ReportFilter) { failedChecks(filter: $f) { code reports } }", {"f": failing})
+    checks = server.data("query($f: ReportFilter) { failedChecks(filter: $f) { code reports } }", {"f": _all(failing)})
     shown = page.evaluate("""() => [...document.querySelectorAll('#failure-codes button')]
                                .map(b => [b.dataset.check, b.querySelector('.n').textContent])""")
     assert shown == [[c["code"], f"{c['reports']:,}"] for c in checks["failedChecks"]]
@@ -512,7 +560,7 @@ def test_failed_card_shows_the_failing_reports_grouped_by_check(any_page, server
     one = {"hasInconsistency": True, "failedCheck": "S3_ROW_SUM"}
     _assert_figures_match(page, _summary(server, one))
     reports = server.data("query($f: ReportFilter) { reports(filter: $f, first: 100) { edges { node { id } } } }",
-                          {"f": one})["reports"]["edges"]
+                          {"f": _all(one)})["reports"]["edges"]
     page.wait_for_function("(n) => document.querySelectorAll('#failure-reports a[data-report]').length === n",
                            arg=min(len(reports), 20))
     listed = page.evaluate("() => [...document.querySelectorAll('#failure-reports a[data-report]')].map(a => a.dataset.report)")
@@ -541,7 +589,7 @@ def test_two_agencies_or_two_regions_side_by_side(page, server):
     rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8-sig"))))
     for side in ("a", "b"):
         data = server.data('query($f: ReportFilter) { summary(filter: $f, groupBy: [YEAR]) { year reports '
-                           'applications { row(key: "new_received") { total } } } }', {"f": {"agencyId": ids[side]}})
+                           'applications { row(key: "new_received") { total } } } }', {"f": _all({"agencyId": ids[side]})})
         expected = {g["year"]: g["applications"]["row"]["total"] / g["reports"] for g in data["summary"]}
         shown = {int(r["year"]): float(r[f"{side}_per_report"]) for r in rows if r[f"{side}_per_report"]}
         assert shown == pytest.approx(expected)
@@ -556,7 +604,7 @@ def test_two_agencies_or_two_regions_side_by_side(page, server):
     by_year = {}
     for code in ("510000", "500000"):
         data = server.data('query($f: ReportFilter) { summary(filter: $f, groupBy: [YEAR]) { year reports } }',
-                           {"f": {"regionCode": code}})
+                           {"f": _all({"regionCode": code})})
         by_year[code] = {g["year"]: g["reports"] for g in data["summary"]}
     assert rows[0][:3] == ["year", "a", "a_reports"]
     for row in rows[1:]:
@@ -571,7 +619,8 @@ def test_outcomes_per_report_beside_totals(page, server):
         page.click("[data-csv='outcomes']")
     rows = list(csv.reader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8-sig"))))
     assert rows[0][:3] == ["year", "reports", "granted_per_report"]
-    data = server.data('{ summary(groupBy: [YEAR]) { year reports applications { row(key: "granted") { total } } } }')
+    data = server.data('{ summary(groupBy: [YEAR], filter: {includeSynthetic: true}) { year reports '
+                       'applications { row(key: "granted") { total } } } }')
     for row, group in zip(rows[1:], data["summary"], strict=True):
         assert int(row[0]) == group["year"] and int(row[1]) == group["reports"]
         assert float(row[2]) == pytest.approx(group["applications"]["row"]["total"] / group["reports"], abs=0.05)
@@ -586,7 +635,7 @@ def test_every_chart_downloads_as_csv_and_png_and_the_export_link_follows_the_fi
     for chart in ("outcomes", "rates", "regions", "kinds"):
         with page.expect_download() as info:
             page.click(f"[data-csv='{chart}']")
-        assert info.value.suggested_filename == f"xxgk-{chart}-2021.csv"
+        assert info.value.suggested_filename == f"xxgk-{chart}-2021-synthetic.csv"
         text = Path(info.value.path()).read_text(encoding="utf-8-sig")
         assert len(list(csv.reader(io.StringIO(text)))) >= 2, chart
         with page.expect_download() as info:
@@ -597,16 +646,17 @@ def test_every_chart_downloads_as_csv_and_png_and_the_export_link_follows_the_fi
     with page.expect_download() as info:
         page.click("[data-csv='regions']")
     rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8-sig"))))
-    data = server.data('{ summary(filter: {year: 2021}, groupBy: [PROVINCE]) { province { code } '
+    data = server.data('{ summary(filter: {year: 2021, includeSynthetic: true}, groupBy: [PROVINCE]) { province { code } '
                        'applications { row(key: "new_received") { total } } } }')
     expected = {(g["province"] or {}).get("code", ""): g["applications"]["row"]["total"] for g in data["summary"]}
     assert {r["region_code"]: int(r["applications"]) for r in rows} == expected
     # The /export/ slice of the same year.
     href = page.get_attribute("a[data-export='application_outcomes.csv']", "href")
-    assert href == "/export/application_outcomes.csv?year=2021"
+    assert href == "/export/application_outcomes.csv?year=2021&include_synthetic=true"
     body = httpx.get(f"{server.url}{href}", timeout=30).text
     exported = list(csv.DictReader(io.StringIO(body)))
-    reports = server.data("{ reports(filter: {year: 2021}, first: 100) { edges { node { id } } } }")["reports"]["edges"]
+    reports = server.data("{ reports(filter: {year: 2021, includeSynthetic: true}, first: 100) "
+                          "{ edges { node { id } } } }")["reports"]["edges"]
     assert {int(r["report_id"]) for r in exported} == {e["node"]["id"] for e in reports}
 
 
@@ -614,7 +664,8 @@ def test_every_chart_downloads_as_csv_and_png_and_the_export_link_follows_the_fi
 
 
 def _report_id(server: Server, agency: str, year: int) -> int:
-    data = server.data('query($s: String!, $y: Int!) { reports(filter: {search: $s, year: $y}) { edges { node { id } } } }',
+    data = server.data('query($s: String!, $y: Int!) { reports(filter: {search: $s, year: $y, includeSynthetic: true}) '
+                       '{ edges { node { id } } } }',
                        {"s": agency, "y": year})
     [edge] = data["reports"]["edges"]
     return edge["node"]["id"]
@@ -659,7 +710,7 @@ def test_injected_inconsistency_is_highlighted_with_its_message(any_page, server
     page = any_page
     _, row, column = server.fault.location.split(".")
     data = server.data(
-        'query($id: Int!) { report(id: $id) { consistency { ok checks(status: "failed", code: "S3_ROW_SUM") '
+        'query($id: Int!) { report(id: $id) { consistency { ok checks(status: failed, code: "S3_ROW_SUM") '
         "{ location message } } } }",
         {"id": server.faulted_id},
     )
@@ -768,7 +819,7 @@ def test_api_errors_are_shown_and_loading_is_visible(browser, server):
         page.unroute("**/graphql")
         page.click("#retry")
         page.wait_for_selector("#error", state="hidden")
-        _wait_figure(page, "fig-reports", _summary(server, None)["reports"])
+        _wait_figure(page, "fig-reports", _summary(server, None, synthetic=False)["reports"])
     finally:
         context.close()
 
