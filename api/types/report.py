@@ -142,7 +142,7 @@ class Report:
         "documents for the same agency and year replaced. The same bytes loaded again are no new version."
     )
     async def revisions(self, info: Info[Context, None]) -> list[Revision]:
-        return await revisions(info, self.id, self.template, self.summary)
+        return await revisions(info, self.id, str(self.template.value), self.summary)
 
     @strawberry.field(
         description="The cells whose values differ between two revisions (`toRevision` defaults to the "
@@ -150,7 +150,7 @@ class Report:
     )
     async def changed_values(self, info: Info[Context, None], from_revision: int,
                              to_revision: int | None = None) -> list[ValueChange]:
-        return await changed_values(info, self.id, self.template, from_revision, to_revision)
+        return await changed_values(info, self.id, str(self.template.value), from_revision, to_revision)
 
     @strawberry.field(description="The same agency's report of the year before.")
     async def previous(self, info: Info[Context, None]) -> Report | None:
