@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import time
 from collections import OrderedDict
 from functools import lru_cache
@@ -26,10 +25,8 @@ from functools import lru_cache
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.state import AppState
-from db.version import READ
+from api.state import AppState, DataVersion
 
-log = logging.getLogger("xxgk.api")
 HEADER = b"x-xxgk-cache"
 _MAX_ENTRY_SHARE = 4  # one response may take at most a quarter of the cache
 _MAX_QUERY_CHARS = 20_000
@@ -123,7 +120,7 @@ class CachedEndpoint:
         self.app = app
         self.state = state
         self.cache = ResponseCache(state.settings.response_cache_mb * 1024 * 1024, state.settings.response_cache_ttl_s)
-        self._warned = False
+        self._version = DataVersion(state, "response cache off").read
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST" or self.cache.max_bytes <= 0:
@@ -140,16 +137,6 @@ class CachedEndpoint:
                 await _send_json(send, cached)
                 return
         await self.app(scope, _replay(body, receive), self._capture(send, key, version))
-
-    async def _version(self) -> int | None:
-        try:
-            version: int | None = await self.state.reads.fetchval(READ)
-            return version
-        except Exception as exc:  # noqa: BLE001 - no version, no caching; the query itself still runs
-            if not self._warned:
-                log.warning("response cache off: cannot read the data version (%s); run `xxgk migrate`", exc)
-                self._warned = True
-            return None
 
     def _capture(self, send: Send, key: str | None, version: int | None) -> Send:
         status = 0

@@ -11,15 +11,12 @@ data, not the same bytes. Rows changed around the writer (by hand in psql) do no
 from __future__ import annotations
 
 import hashlib
-import logging
 
 from starlette.routing import Route, request_response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.state import AppState
-from db.version import READ
+from api.state import AppState, DataVersion
 
-log = logging.getLogger("xxgk.api")
 # Revalidate every time: the tag answers cheaply, and a cached answer is never served after a write.
 _CACHE_CONTROL = b"no-cache"
 
@@ -51,7 +48,7 @@ class ConditionalGet:
         self.app = app
         self.state = state
         self.whole_body = whole_body
-        self._warned = False
+        self._version = DataVersion(state, "no ETag").read
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
@@ -69,16 +66,6 @@ class ConditionalGet:
             await send({"type": "http.response.body", "body": b""})
             return
         await self.app(scope, receive, self._tagging(send, tag))
-
-    async def _version(self) -> int | None:
-        try:
-            version: int | None = await self.state.reads.fetchval(READ)
-            return version
-        except Exception as exc:  # noqa: BLE001 - no version, no tag; the request itself still runs
-            if not self._warned:
-                log.warning("no ETag: cannot read the data version (%s); run `xxgk migrate`", exc)
-                self._warned = True
-            return None
 
     def _tagging(self, send: Send, tag: str) -> Send:
         start: Message | None = None

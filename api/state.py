@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -9,8 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from core.settings import Settings
 from db.engine import async_url, create_engine, resolve_url, session_factory
 from db.pool import ReadPool
+from db.version import READ
 from services.uploads import UploadParser
 
+log = logging.getLogger("xxgk.api")
 PROBE_TIMEOUT_S = 2  # /readyz says "unavailable" when the database has not answered by then
 
 
@@ -49,3 +52,26 @@ class AppState:
         await self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
             await self.read_engine.dispose()
+
+
+class DataVersion:
+    """Reads the data version for a middleware that keys on it (the response cache, ETags).
+
+    When it cannot be read (a database not migrated yet), the middleware does without: ``None``, and one
+    warning per process saying what is off (``without``) and how to fix it.
+    """
+
+    def __init__(self, state: AppState, without: str) -> None:
+        self.state = state
+        self.without = without
+        self._warned = False
+
+    async def read(self) -> int | None:
+        try:
+            version: int | None = await self.state.reads.fetchval(READ)
+            return version
+        except Exception as exc:  # noqa: BLE001 - without a version the request itself still runs
+            if not self._warned:
+                log.warning("%s: cannot read the data version (%s); run `xxgk migrate`", self.without, exc)
+                self._warned = True
+            return None

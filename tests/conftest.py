@@ -46,6 +46,19 @@ def _admin(server_url: str, *sql: str) -> None:
     asyncio.run(run())
 
 
+def sql(url: str, query: str, *args: object) -> list[asyncpg.Record]:
+    """The rows of one statement on the database at ``url``, from a test's synchronous code."""
+
+    async def run() -> list[asyncpg.Record]:
+        conn = await asyncpg.connect(dsn(url))
+        try:
+            return await conn.fetch(query, *args)
+        finally:
+            await conn.close()
+
+    return asyncio.run(run())
+
+
 def _with_db(server_url: str, name: str) -> str:
     return make_url(server_url).set(database=name).render_as_string(hide_password=False)
 

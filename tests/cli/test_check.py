@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-import asyncpg
 import pytest
 
-from db.engine import dsn
+from tests.conftest import sql
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 # Seven years of one agency: 2020 and 2022 break identities, year-to-year jumps make warnings.
@@ -29,17 +27,6 @@ def loaded(db_url):
     done = xxgk("load", "--jobs", "1", *map(str, PINGTAN), url=db_url)
     assert done.returncode == 0, done.stderr
     return db_url
-
-
-def sql(url: str, query: str, *args):
-    async def run():
-        conn = await asyncpg.connect(dsn(url))
-        try:
-            return await conn.fetch(query, *args)
-        finally:
-            await conn.close()
-
-    return asyncio.run(run())
 
 
 def failed_counts(url: str, year: int | None = None) -> dict[str, tuple[int, int]]:

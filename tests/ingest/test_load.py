@@ -14,10 +14,9 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-import asyncpg
 import pytest
 
-from db.engine import dsn
+from tests.conftest import sql
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEEDS = sorted(FIXTURES.glob("0*.txt"))
@@ -27,17 +26,6 @@ def xxgk(*args: str, url: str, cwd: Path | None = None) -> subprocess.CompletedP
     env = {**os.environ, "DATABASE_URL": url}
     return subprocess.run([sys.executable, "-m", "xxgk", *args], capture_output=True, text=True, env=env, cwd=cwd,
                           timeout=300)
-
-
-def sql(url: str, query: str, *args):
-    async def run():
-        conn = await asyncpg.connect(dsn(url))
-        try:
-            return await conn.fetch(query, *args)
-        finally:
-            await conn.close()
-
-    return asyncio.run(run())
 
 
 def test_loading_the_seeds_stores_their_rows_and_values(db_url):
