@@ -87,12 +87,15 @@ class Stream:
         self.lines.extend([line] * len(cells))
 
 
+# Makes a :class:`LineCell` without the namedtuple's Python-level constructor: cells are made by the thousand.
+_NEW = tuple.__new__
+
+
 def _shifted(cells: tuple[LineCell, ...], base: int) -> tuple[LineCell, ...]:
     """Cells of a line read from column ``base`` on, with their spans in the whole line."""
     if not base:
         return cells
-    new = tuple.__new__  # skips the Python-level namedtuple constructor
-    return tuple(new(LineCell, (c.col, c.start + base, c.end + base, c.kind, c.text)) for c in cells)
+    return tuple(_NEW(LineCell, (c.col, c.start + base, c.end + base, c.kind, c.text)) for c in cells)
 
 
 # A number inside text: sign, digits with thousands groups, decimals. (``-?\d+`` written to start with a
@@ -157,7 +160,7 @@ def _glued(text: str, base: int, col: int) -> list[LineCell]:
     pos = 0
     for s, e, digits in values:
         _text_piece(text, pos, s, base, col, cells)
-        cells.append(LineCell(col, base + s, base + e, _NUMBER, digits))
+        cells.append(_NEW(LineCell, (col, base + s, base + e, _NUMBER, digits)))
         pos = e
     _text_piece(text, pos, len(text), base, col, cells)
     return cells
@@ -170,7 +173,7 @@ def _text_piece(text: str, start: int, end: int, base: int, col: int, out: list[
     piece = text[start:end]
     lead = len(piece) - len(piece.lstrip())
     stripped = piece.strip()
-    out.append(LineCell(col, base + start + lead, base + start + lead + len(stripped), _TEXT, stripped))
+    out.append(_NEW(LineCell, (col, base + start + lead, base + start + lead + len(stripped), _TEXT, stripped)))
 
 
 def _field_cells(raw: str, base: int, col: int) -> list[LineCell]:

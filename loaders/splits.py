@@ -26,13 +26,6 @@ def splittable(token: str) -> bool:
     return token.isdigit()
 
 
-def _parts(token: str, start: int, max_digits: int) -> list[int]:
-    """Where the next cell of ``token`` from ``start`` may end (exclusive), shortest first."""
-    if token[start] == "0":
-        return [start + 1]
-    return list(range(start + 1, min(len(token), start + max_digits) + 1))
-
-
 Candidate = tuple[tuple[int, ...], tuple[tuple[int, int, int], ...]]
 
 
@@ -97,7 +90,9 @@ def _walk(
             return len(found) <= MAX_CANDIDATES
         token = tokens[ti]
         cells_after = width - len(values) - 1
-        for end in _parts(token, pos, max_digits):
+        # Where this cell may end, shortest first: a cell starting with 0 is that 0.
+        ends = (pos + 1,) if token[pos] == "0" else range(pos + 1, min(len(token), pos + max_digits) + 1)
+        for end in ends:
             left = len(token) - end + after[ti + 1]  # digits after this cell
             if left < cells_after:
                 break
@@ -135,4 +130,4 @@ def _holds(values: Sequence[int], groups: Sequence[SumGroup]) -> bool:
 
 def describe(values: Sequence[object]) -> str:
     """A candidate as people read it: ``217|1|0|0|0|0|218``."""
-    return "|".join(str(v) for v in values)
+    return "|".join(map(str, values))
