@@ -24,7 +24,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain
 from typing import NamedTuple
 
 from loaders.numbers import DASHES, Kind, classify
@@ -276,12 +275,17 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> Stream:
     if len(pieces) > 20 and paragraph_layout(stretch):
         _tokenize_paragraphs(stream, first, base, pieces)
         return stream
-    # Each line's cells (an empty line has none), then all of them with their line numbers, in C but for
-    # the numbers: no Python step per line.
-    found = list(map(line_cells, pieces))
-    found[0] = _shifted(found[0], base)
-    stream.cells = list(chain.from_iterable(found))
-    stream.lines = [number for number, line in enumerate(found, first) for _ in line]
+    cells, lines = stream.cells, stream.lines
+    if pieces[0]:
+        stream.add(first, _shifted(line_cells(pieces[0]), base))
+    number = first
+    for piece in pieces[1:]:
+        number += 1
+        if piece:
+            found = line_cells(piece)
+            if found:
+                cells.extend(found)
+                lines.extend([number] * len(found))
     return stream
 
 
@@ -291,23 +295,25 @@ def _tokenize_paragraphs(stream: Stream, first: int, base: int, pieces: list[str
     blank_line = 0
     empty = LineCell(0, 0, 0, _EMPTY, "")
     cells, lines = stream.cells, stream.lines
-    number = first - 1
-    for piece in pieces:
-        number += 1
+    for number, piece in enumerate(pieces, first):
         if not piece or piece.isspace():
             if blank_run == 0:
                 blank_line = number
             blank_run += 1
             continue
-        for _ in range((blank_run - 1) // 2):
-            cells.append(empty)
-            lines.append(blank_line)
+        if blank_run > 2:
+            cells.extend([empty] * ((blank_run - 1) // 2))
+            lines.extend([blank_line] * ((blank_run - 1) // 2))
         blank_run = 0
         found = line_cells(piece)
         if number == first and base:
             found = _shifted(found, base)
-        cells.extend(found)
-        lines.extend([number] * len(found))
+        if len(found) == 1:  # the common paragraph: one cell
+            cells.append(found[0])
+            lines.append(number)
+        else:
+            cells.extend(found)
+            lines.extend([number] * len(found))
 
 
 def by_line(stream: Stream, lo: int = 0, hi: int | None = None) -> dict[int, list[int]]:

@@ -10,10 +10,8 @@ issue naming the row. Empty and dash cells are null, ``missing``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
 
 from loaders.canonical import Issue, Location, Provenance, Value
 from loaders.cells import Stream
@@ -74,39 +72,30 @@ class Run:
     after: list[int] = field(default_factory=list)
 
 
-# A stretch of cells holding no text cell, as their kinds' bytes (:func:`runs`).
-_NOT_TEXT = re.compile(b"[^%c]+" % _TEXT)
-_KIND = itemgetter(3)  # LineCell.kind
-
-
 def runs(stream: Stream) -> list[Run]:
-    """Cut the stream into runs of value cells (``PAD`` skipped), each with its surrounding text cells.
-
-    The cells' kinds are read as one bytes string (in C) and the stretches between text cells found by a
-    regex: a report has hundreds of cells, and a step per cell in Python is most of the cost."""
+    """Cut the stream into runs of value cells (``PAD`` skipped), each with its surrounding text cells."""
     found: list[Run] = []
+    texts: list[int] = []
+    current: list[int] | None = None
     cells, lines = stream.cells, stream.lines
-    kinds = bytes(map(_KIND, cells))
-    pad = b"%c" % _PAD
-    texts_from = 0  # where the text cells before the next run begin
-    for m in _NOT_TEXT.finditer(kinds):
-        start, end = m.span()
-        if kinds.find(pad, start, end) == -1:
-            values = list(range(start, end))
-        else:
-            values = [i for i in range(start, end) if kinds[i] != _PAD]
-            if not values:
-                continue  # padding alone: no run, and the text cells around it are one stretch
-        texts = [i for i in range(texts_from, start) if kinds[i] == _TEXT]
-        line = lines[values[0]]
-        own = [t for t in texts if lines[t] == line]
-        before = texts[: len(texts) - len(own)] if own else texts
-        if found:
-            found[-1].after = before
-        found.append(Run(before, own, values))
-        texts_from = end
+    for i, cell in enumerate(cells):
+        kind = cell.kind
+        if kind is _TEXT:
+            current = None
+            texts.append(i)
+        elif kind is not _PAD:
+            if current is None:
+                line = lines[i]
+                own = [t for t in texts if lines[t] == line]
+                before = texts[: len(texts) - len(own)] if own else texts
+                if found:
+                    found[-1].after = before
+                found.append(Run(before, own))
+                current = found[-1].cells
+                texts = []
+            current.append(i)
     if found:
-        found[-1].after = [i for i in range(texts_from, len(kinds)) if kinds[i] == _TEXT]
+        found[-1].after = texts
     return found
 
 
