@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import product
 
 from loaders.canonical import (
@@ -22,6 +23,7 @@ from loaders.canonical import (
     OUTCOME_LEAVES,
     ROW_LABELS_2019,
     ROW_LABELS_2021,
+    Provenance,
     empty_applications,
 )
 from loaders.cells import Stream
@@ -40,6 +42,8 @@ _BALANCE = {"new_received": 1, "carried_over": 1, "outcome_total": -1, "carried_
 _MAX_COMBINATIONS = 20_000
 
 Vector = tuple[int, ...]
+# Where each value of a reading stands: (index of a number or cell, start, end), None for a value filled in.
+Origin = tuple[tuple[int, int, int] | None, ...]
 
 
 def _identities(template: str) -> list[dict[str, int]]:
@@ -64,10 +68,11 @@ class _Row:
     line: int
     fixed: tuple[int | None, ...] | None = None
     numbers: tuple[str, ...] = ()
-    # Candidate vector → where each value came from: (cell index, start, end) in the stream, or None.
-    candidates: dict[Vector, tuple[tuple[int, int, int] | None, ...]] = field(default_factory=dict)
+    # Candidate vector → where each value came from: (index in ``numbers``, start, end), or None. Shared
+    # between rows printing the same numbers (:func:`_readings`): read-only.
+    candidates: dict[Vector, Origin] = field(default_factory=dict)
     glued: bool = False  # some candidate splits a run of digits
-    splits: set[Vector] = field(default_factory=set)  # the candidates that split a run of digits
+    splits: frozenset[Vector] = frozenset()  # the candidates that split a run of digits
     # Only a row of plain numbers can be recovered; one with a dash or an empty cell among too few is not.
     recoverable: bool = False
 
@@ -189,28 +194,37 @@ def _stacked(stream: Stream, run: Run, template: str, rows: dict[str, _Row], out
 def _candidates(row: _Row) -> None:
     """Every reading of a row with the wrong number of cells that keeps its own sum: glued digits split,
     a lost cell filled, a doubled cell dropped."""
-    numbers = row.numbers
-    for values, spans in splits(numbers, WIDTH, ROW_SUM):
-        row.candidates.setdefault(values, tuple((row.cells[ti], s, e) for ti, s, e in spans))
-        if len(numbers) < WIDTH:
-            row.glued = True
-            row.splits.add(values)
+    row.candidates, row.splits = _readings(row.numbers)
+    row.glued = bool(row.splits)
 
+
+@lru_cache(maxsize=8192)
+def _readings(numbers: tuple[str, ...]) -> tuple[dict[Vector, Origin], frozenset[Vector]]:
+    """The readings of a row's numbers, each with where its values stand (number index, start, end), and
+    those that split a run of digits. Cached, and shared by every row printing the same numbers (``0000000``
+    recurs in every glued report): read-only."""
+    candidates: dict[Vector, Origin] = {}
+    glued: set[Vector] = set()
+    for values, spans in splits(numbers, WIDTH, ROW_SUM):
+        candidates.setdefault(values, spans)
+        if len(numbers) < WIDTH:
+            glued.add(values)
     if not "".join(numbers).replace("-", "").isdigit():
-        return
+        return candidates, frozenset(glued)
     ints = [int(n) for n in numbers]
-    whole = [(i, 0, len(n)) for i, n in zip(row.cells, numbers, strict=True)]
+    whole = [(k, 0, len(n)) for k, n in enumerate(numbers)]
     if len(ints) == WIDTH - 1:
         for gap in range(WIDTH):
             read = [*ints[:gap], None, *ints[gap:]]
             filled = _fill(read, gap)
             if filled is not None:
-                row.candidates.setdefault(filled, (*whole[:gap], None, *whole[gap:]))
+                candidates.setdefault(filled, (*whole[:gap], None, *whole[gap:]))
     elif len(ints) == WIDTH + 1:
         for drop in range(len(ints)):
             kept = (*ints[:drop], *ints[drop + 1 :])
             if sum(kept[:-1]) == kept[-1]:
-                row.candidates.setdefault(kept, (*whole[:drop], *whole[drop + 1 :]))
+                candidates.setdefault(kept, (*whole[:drop], *whole[drop + 1 :]))
+    return candidates, frozenset(glued)
 
 
 def _fill(read: list[int | None], gap: int) -> Vector | None:
@@ -227,6 +241,7 @@ _PATHS = {
     row: tuple(f"applications.{row}.{column}" for column in APPLICANT_COLUMNS)
     for row in dict.fromkeys(APPLICATION_ROWS["2021"] + APPLICATION_ROWS["2019"])
 }
+_INFERRED: dict[str, dict[str, Provenance]] = {row: dict.fromkeys(paths, "inferred") for row, paths in _PATHS.items()}
 
 
 def _store_counts(out: Extracted, stream: Stream, printed: list[_Row], template: str) -> None:
@@ -443,11 +458,12 @@ def _settle(
     origin = row.candidates.get(vector) or _aligned(row, vector)
     paths = _PATHS[key]
     out.values[key].update(zip(APPLICANT_COLUMNS, vector, strict=True))
-    out.provenance.update(dict.fromkeys(paths, "inferred"))
-    cells, lines, locations = stream.cells, stream.lines, out.locations
+    out.provenance.update(_INFERRED[key])
+    cells, lines, locations, numbered = stream.cells, stream.lines, out.locations, row.cells
     for path, where in zip(paths, origin, strict=True):
         if where is not None:
-            i, start, end = where
+            k, start, end = where
+            i = numbered[k]
             cell = cells[i]
             if cell.end - cell.start == len(cell.text):  # digits as printed: the part of the cell this value is
                 locations[path] = (lines[i], cell.start + start, cell.start + end)
@@ -464,20 +480,21 @@ def _settle(
     out.issues.append(issue(code, row.line, f"§3 row 「{label}」 (line {row.line}): {message}"))
 
 
-def _aligned(row: _Row, vector: Vector) -> tuple[tuple[int, int, int] | None, ...]:
+def _aligned(row: _Row, vector: Vector) -> Origin:
     """Where each of ``vector``'s values was printed, for a reading the identities gave: the row's numbers
-    matched in order (a cell they lack has no place), or its digit runs cut into the cells."""
+    matched in order (a cell they lack has no place), or its digit runs cut into the cells; by the
+    index of the number in the row, as :attr:`_Row.candidates` says it."""
     where: list[tuple[int, int, int] | None] = [None] * WIDTH
     if _cuts_into(row.numbers, vector) and len(row.numbers) < WIDTH:
         k = 0
-        for i, number in zip(row.cells, row.numbers, strict=True):
+        for i, number in enumerate(row.numbers):
             pos = 0
             while pos < len(number):
                 size = len(str(vector[k]))
                 where[k] = (i, pos, pos + size)
                 pos, k = pos + size, k + 1
         return tuple(where)
-    numbers = iter(zip(row.cells, row.numbers, strict=True))
+    numbers = iter(enumerate(row.numbers))
     pending = next(numbers, None)
     for k, value in enumerate(vector):
         if pending is not None and pending[1].lstrip("-").isdigit() and int(pending[1]) == value:
@@ -489,6 +506,7 @@ def _aligned(row: _Row, vector: Vector) -> tuple[tuple[int, int, int] | None, ..
 # A split chosen by the row sum among more readings than this needs a column identity to confirm it: with
 # a cell lost or left empty, a wrong reading may add up by chance.
 _UNCONFIRMED_FREEDOM = 1
+_ZERO = (0,) * WIDTH
 
 
 def _confirm_splits(
@@ -514,6 +532,8 @@ def _confirm_splits(
         if not row.glued or row.fixed is not None or key not in known:
             continue
         vector = known[key]
+        if any(total == _ZERO and key in signs for signs, total in sums):
+            continue  # an identity that holds over the settled rows confirms it (the common case)
         # What each identity over the settled rows says this row must be: itself less its sign times the sum.
         checked = [
             tuple(v - signs[key] * t for v, t in zip(vector, total, strict=True))  # type: ignore[operator]

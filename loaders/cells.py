@@ -87,12 +87,15 @@ class Stream:
         self.lines.extend([line] * len(cells))
 
 
+# Makes a :class:`LineCell` without the namedtuple's Python-level constructor: cells are made by the thousand.
+_NEW = tuple.__new__
+
+
 def _shifted(cells: tuple[LineCell, ...], base: int) -> tuple[LineCell, ...]:
     """Cells of a line read from column ``base`` on, with their spans in the whole line."""
     if not base:
         return cells
-    new = tuple.__new__  # skips the Python-level namedtuple constructor
-    return tuple(new(LineCell, (c.col, c.start + base, c.end + base, c.kind, c.text)) for c in cells)
+    return tuple(_NEW(LineCell, (c.col, c.start + base, c.end + base, c.kind, c.text)) for c in cells)
 
 
 # A number inside text: sign, digits with thousands groups, decimals. (``-?\d+`` written to start with a
@@ -157,7 +160,7 @@ def _glued(text: str, base: int, col: int) -> list[LineCell]:
     pos = 0
     for s, e, digits in values:
         _text_piece(text, pos, s, base, col, cells)
-        cells.append(LineCell(col, base + s, base + e, _NUMBER, digits))
+        cells.append(_NEW(LineCell, (col, base + s, base + e, _NUMBER, digits)))
         pos = e
     _text_piece(text, pos, len(text), base, col, cells)
     return cells
@@ -170,27 +173,27 @@ def _text_piece(text: str, start: int, end: int, base: int, col: int, out: list[
     piece = text[start:end]
     lead = len(piece) - len(piece.lstrip())
     stripped = piece.strip()
-    out.append(LineCell(col, base + start + lead, base + start + lead + len(stripped), _TEXT, stripped))
+    out.append(_NEW(LineCell, (col, base + start + lead, base + start + lead + len(stripped), _TEXT, stripped)))
 
 
 def _field_cells(raw: str, base: int, col: int) -> list[LineCell]:
     """Cells of one field (a tab or pipe field, or a whole line)."""
     text = raw.strip()
     if not text:
-        return [LineCell(col, base, base, _EMPTY, "")]
+        return [_NEW(LineCell, (col, base, base, _EMPTY, ""))]
     lead = base + len(raw) - len(raw.lstrip())
     if text.isdigit() and text.isascii():
-        return [LineCell(col, lead, lead + len(text), _NUMBER, text)]
+        return [_NEW(LineCell, (col, lead, lead + len(text), _NUMBER, text))]
     if text == UNREADABLE_MARK:
-        return [LineCell(col, lead, lead + 1, _UNREADABLE, "")]
+        return [_NEW(LineCell, (col, lead, lead + 1, _UNREADABLE, ""))]
     if text in DASHES:
-        return [LineCell(col, lead, lead + len(text), _DASH, text)]
+        return [_NEW(LineCell, (col, lead, lead + len(text), _DASH, text))]
     if _DIGIT.search(text) is None:
-        return [LineCell(col, lead, lead + len(text), _TEXT, text)]
+        return [_NEW(LineCell, (col, lead, lead + len(text), _TEXT, text))]
     kind, digits = classify(text, normalized=True)
     if kind is _NUMBER:
         if len(digits) == 1:
-            return [LineCell(col, lead, lead + len(text), _NUMBER, digits[0])]
+            return [_NEW(LineCell, (col, lead, lead + len(text), _NUMBER, digits[0]))]
         # Several numbers in one field (OCR merged ``0 12``): each its own cell, at its own place.
         parts = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
         return [LineCell(col, lead + s, lead + e, _NUMBER, d) for (s, e), d in zip(parts, digits, strict=True)]
@@ -206,7 +209,10 @@ def _tab_cells(line: str) -> list[LineCell]:
     # Empty cells before the line's first value or after its last are layout, not table cells.
     values = [i for i, c in enumerate(cells) if c.kind in (_NUMBER, _DASH, _UNREADABLE)]
     first, last = (values[0], values[-1]) if values else (len(cells), -1)
-    return [c._replace(kind=_PAD) if c.kind is _EMPTY and not first <= i <= last else c for i, c in enumerate(cells)]
+    return [
+        _NEW(LineCell, (c.col, c.start, c.end, _PAD, c.text)) if c.kind is _EMPTY and not first <= i <= last else c
+        for i, c in enumerate(cells)
+    ]
 
 
 def _pipe_cells(line: str) -> list[LineCell]:
@@ -289,23 +295,25 @@ def _tokenize_paragraphs(stream: Stream, first: int, base: int, pieces: list[str
     blank_line = 0
     empty = LineCell(0, 0, 0, _EMPTY, "")
     cells, lines = stream.cells, stream.lines
-    number = first - 1
-    for piece in pieces:
-        number += 1
+    for number, piece in enumerate(pieces, first):
         if not piece or piece.isspace():
             if blank_run == 0:
                 blank_line = number
             blank_run += 1
             continue
-        for _ in range((blank_run - 1) // 2):
-            cells.append(empty)
-            lines.append(blank_line)
+        if blank_run > 2:
+            cells.extend([empty] * ((blank_run - 1) // 2))
+            lines.extend([blank_line] * ((blank_run - 1) // 2))
         blank_run = 0
         found = line_cells(piece)
         if number == first and base:
             found = _shifted(found, base)
-        cells.extend(found)
-        lines.extend([number] * len(found))
+        if len(found) == 1:  # the common paragraph: one cell
+            cells.append(found[0])
+            lines.append(number)
+        else:
+            cells.extend(found)
+            lines.extend([number] * len(found))
 
 
 def by_line(stream: Stream, lo: int = 0, hi: int | None = None) -> dict[int, list[int]]:

@@ -107,12 +107,15 @@ class Locator:
             return locations
         moved = self.moved
         maps = {line: self._map(line) for line in {where[0] for where in locations.values()} & moved}
-        out = dict(locations)
-        for path, (line, start, end) in locations.items():
-            mapping = maps.get(line)
-            if mapping is not None:
-                out[path] = (line, mapping[start], mapping[end - 1] + 1 if end > start else mapping[start])
-        return out
+        if not maps:
+            return locations
+        # (A comprehension: one pass without a method call per location.)
+        return {
+            path: where
+            if (mapping := maps.get(where[0])) is None
+            else (where[0], mapping[where[1]], mapping[where[2] - 1] + 1 if where[2] > where[1] else mapping[where[1]])
+            for path, where in locations.items()
+        }
 
     def _map(self, line: int) -> list[int] | None:
         """Column map of a (1-based) line that moved, worked out once."""

@@ -33,6 +33,14 @@ for _category, _word in _DOCS.items():
     _STATED[(_category, "repealed")] = re.compile(rf"废止(?:的|了)?{_word}(?:共|合计)?(\d+)件")
 
 
+_PATHS = {
+    (category, metric): f"proactive.{category}.{metric}"
+    for metrics in PROACTIVE_METRICS.values()
+    for category, metric_names in metrics.items()
+    for metric in metric_names
+}
+
+
 def stated_figures(narrative: str, category: str, metrics: tuple[str, ...]) -> dict[str, int]:
     """The figures the narrative states for a category's metrics (``现行有效…698件`` → in_force 698)."""
     figures: dict[str, int] = {}
@@ -99,9 +107,9 @@ def _read_row(
     explicit = [j for j in following if cells[j].kind is not _PAD]
     same_line = [j for j in following if lines[j] == lines[label]]
     line = lines[label]
-    # Values printed on the label's own line and in its own field: the row's borders are gone.
-    glued = bool(explicit) and all(lines[j] == line and cells[j].col == cells[label].col for j in explicit)
     short = 0 < len(explicit) < len(metrics) and all(cells[j].kind is _NUMBER for j in explicit)
+    # Values printed on the label's own line and in its own field: the row's borders are gone.
+    glued = short and all(lines[j] == line and cells[j].col == cells[label].col for j in explicit)
     could_be_glued = short and (glued or len(same_line) < len(metrics))
     if could_be_glued and _read_glued(out, stream, category, metrics, explicit, narrative, glued, closed):
         return
@@ -126,8 +134,19 @@ def _read_row(
     else:
         slots = [*explicit, *[None] * (len(metrics) - len(explicit))]
     empty = False
+    values = out.values[category]
     for metric, slot in zip(metrics, slots, strict=True):
-        path = f"proactive.{category}.{metric}"
+        path = _PATHS[category, metric]
+        if (
+            slot is not None
+            and (cell := cells[slot]).kind is _NUMBER
+            and "." not in cell.text
+            and (category, metric) not in DECIMAL_METRICS
+        ):
+            # The common cell, a count: read in place (what read_cell and out.set do for it).
+            values[metric] = int(cell.text)
+            out.locations[path] = (lines[slot], cell.start, cell.end)
+            continue
         if slot is None:
             out.set(path, None, None)
             empty = True

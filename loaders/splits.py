@@ -26,13 +26,6 @@ def splittable(token: str) -> bool:
     return token.isdigit()
 
 
-def _parts(token: str, start: int, max_digits: int) -> list[int]:
-    """Where the next cell of ``token`` from ``start`` may end (exclusive), shortest first."""
-    if token[start] == "0":
-        return [start + 1]
-    return list(range(start + 1, min(len(token), start + max_digits) + 1))
-
-
 Candidate = tuple[tuple[int, ...], tuple[tuple[int, int, int], ...]]
 
 
@@ -96,20 +89,20 @@ def _walk(
                 found.append((tuple(values), tuple(spans)))
             return len(found) <= MAX_CANDIDATES
         token = tokens[ti]
-        cells_after = width - len(values) - 1
-        for end in _parts(token, pos, max_digits):
-            left = len(token) - end + after[ti + 1]  # digits after this cell
-            if left < cells_after:
-                break
-            if left > cells_after * max_digits:
-                continue
-            finished = end == len(token)
-            if not finished and cells_after == len(tokens) - ti - 1:
-                continue  # the later tokens need every cell that is left
+        size, count = len(token), len(values)
+        cells_after = width - count - 1
+        digits_after = size + after[ti + 1]  # from the start of this token to the end of the run
+        # Where this cell may end, shortest first: leaving the cells after it at most ``max_digits`` digits each
+        # and at least one; a cell starting with 0 is that 0; and where the later tokens need every cell that
+        # is left, at the end of its token.
+        lo = max(pos + 1, digits_after - cells_after * max_digits, size if cells_after == len(tokens) - ti - 1 else 0)
+        hi = min(pos + 1 if token[pos] == "0" else size, pos + max_digits, digits_after - cells_after)
+        for end in range(lo, hi + 1):
+            finished = end == size
             value = int(token[pos:end])
             if target is not None and total + value > target:
                 break
-            leaves = closing.get(len(values))
+            leaves = closing.get(count)
             if leaves is not None and sum(values[i] for i in leaves) != value:
                 continue
             values.append(value)
@@ -135,4 +128,4 @@ def _holds(values: Sequence[int], groups: Sequence[SumGroup]) -> bool:
 
 def describe(values: Sequence[object]) -> str:
     """A candidate as people read it: ``217|1|0|0|0|0|218``."""
-    return "|".join(str(v) for v in values)
+    return "|".join(map(str, values))
