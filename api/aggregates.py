@@ -23,6 +23,7 @@ from sqlalchemy import (
     Row,
     Select,
     SQLColumnExpression,
+    bindparam,
     case,
     cast,
     func,
@@ -34,7 +35,14 @@ from strawberry.types.nodes import SelectedField
 from strawberry.utils.str_converters import to_camel_case
 
 from api.dataloaders import Sessions, fetch
-from api.filters import ReportFilter, region_subtree, report_conditions, synthetic_conditions, year_template_conditions
+from api.filters import (
+    ReportFilter,
+    bound,
+    region_subtree,
+    report_conditions,
+    synthetic_conditions,
+    year_template_conditions,
+)
 from api.pagination import children
 from api.types.applications import Applications
 from api.types.enums import AgencyKind, RegionLevel, Template, value_of
@@ -42,6 +50,7 @@ from api.types.region import Region
 from api.types.reviews import Reviews
 from api.types.summary import SummaryDimension, SummaryGroup
 from db import models
+from db.pool import ReadPool, prepare_bound
 from loaders.canonical import APPLICANT_COLUMNS, REVIEW_GROUPS, REVIEW_RESULTS
 
 _REGION_LEVELS = {SummaryDimension.PROVINCE: "province", SummaryDimension.CITY: "city", SummaryDimension.COUNTY: "county"}
@@ -186,6 +195,7 @@ class _Query:
 
 async def summarize(
     sessions: Sessions,
+    reads: ReadPool,
     filter: ReportFilter | None,
     dimensions: Sequence[SummaryDimension],
     cells: frozenset[str] | None = None,
@@ -199,7 +209,7 @@ async def summarize(
     themselves (``XXGK_SUMMARY_WORK_MEM``).
     """
     if rollup_answers(filter):
-        return await _from_rollup(sessions, filter, dimensions, cells)
+        return await _from_rollup(sessions, reads, filter, dimensions, cells)
     return await _from_reports(sessions, filter, dimensions, work_mem)
 
 
@@ -210,20 +220,43 @@ def rollup_answers(filter: ReportFilter | None) -> bool:
 
 async def _from_rollup(
     sessions: Sessions,
+    reads: ReadPool,
     filter: ReportFilter | None,
     dimensions: Sequence[SummaryDimension],
     cells: frozenset[str] | None = None,
 ) -> list[SummaryGroup]:
     dimensions = list(dict.fromkeys(dimensions))
-    report_conditions(filter)  # validates the filter's values exactly as the raw path does
+    filter_shape, values = bound(filter)  # validates the filter's values exactly as the raw path does
+    # The province grain has a few hundred rows where the region grain has one per county and year.
+    by_province = not (filter and filter.region_code is not None) and not {
+        SummaryDimension.CITY, SummaryDimension.COUNTY} & set(dimensions)
+    named = by_province and SummaryDimension.PROVINCE in dimensions
+    # One statement per shape and process, run on the read pool: no transaction, nothing built per request.
+    statement = prepare_bound(("summary", tuple(dimensions), cells, filter_shape),
+                              lambda: _rollup_statement(filter, dimensions, cells, by_province=by_province))
+    names: dict[str, Region] | None = {} if named else None
+    # Read by position (the columns above, then the region's): a name costs ten times as much per value.
+    width = len(dimensions)
+    province = dimensions.index(SummaryDimension.PROVINCE) if names is not None else -1
+    sums = {}
+    for row in await reads.fetch(statement.sql, statement.args(**values)):  # a few thousand rollup rows
+        if names is not None and row[width + 4] is not None and row[province] not in names:
+            code = row[province]
+            names[code] = Region(code=code, name=row[width + 4], level=RegionLevel(row[width + 5]), parent_code=row[width + 6])
+        sums[tuple(row[:width])] = _Sums(row[width], row[width + 1],
+                                         dict(zip(_ROLLUP_ROWS, row[width + 2], strict=True)),
+                                         dict(zip(REVIEW_GROUPS, row[width + 3], strict=True)))
+    return await _assemble(sessions, dimensions, sums, names)
+
+
+def _rollup_statement(filter: ReportFilter | None, dimensions: Sequence[SummaryDimension],
+                      cells: frozenset[str] | None, *, by_province: bool) -> Select[Any]:
+    """The groups' sums over ``summary_rollup`` (with their provinces' names when grouped by province)."""
     s = models.SummaryRollup.__table__.c
     source: Any = models.SummaryRollup.__table__
     plain: dict[SummaryDimension, ColumnElement[Any]] = {
         SummaryDimension.YEAR: s.year, SummaryDimension.TEMPLATE: s.template, SummaryDimension.KIND: s.kind}
     regions: list[Any] = []
-    # The province grain has a few hundred rows where the region grain has one per county and year.
-    by_province = not (filter and filter.region_code is not None) and not {
-        SummaryDimension.CITY, SummaryDimension.COUNTY} & set(dimensions)
     if by_province:
         plain[SummaryDimension.PROVINCE] = func.nullif(s.region_code, "")
     elif any(d in _REGION_LEVELS for d in dimensions):
@@ -242,7 +275,6 @@ async def _from_rollup(
         .where(s.grain == ("province" if by_province else "region"), *_rollup_conditions(filter))
         .group_by(*(c.element for c in columns))
     )
-    names: dict[str, Region] | None = None
     if by_province and SummaryDimension.PROVINCE in dimensions:
         # The provinces come with their sums: one statement, not a second round trip for their names.
         grouped, region = statement.subquery("grouped"), models.Region.__table__
@@ -250,19 +282,7 @@ async def _from_rollup(
             grouped, region.c.name.label("region_name"), region.c.level.label("region_level"),
             region.c.parent_code.label("region_parent"),
         ).select_from(grouped.outerjoin(region, region.c.code == grouped.c.province))
-        names = {}
-    # Read by position (the columns above, then the region's): a name costs ten times as much per value.
-    width = len(dimensions)
-    province = dimensions.index(SummaryDimension.PROVINCE) if names is not None else -1
-    sums = {}
-    for row in await fetch(sessions, statement):  # a few thousand rollup rows: no work_mem needed
-        if names is not None and row[width + 4] is not None and row[province] not in names:
-            code = row[province]
-            names[code] = Region(code=code, name=row[width + 4], level=RegionLevel(row[width + 5]), parent_code=row[width + 6])
-        sums[tuple(row[:width])] = _Sums(row[width], row[width + 1],
-                                         dict(zip(_ROLLUP_ROWS, row[width + 2], strict=True)),
-                                         dict(zip(REVIEW_GROUPS, row[width + 3], strict=True)))
-    return await _assemble(sessions, dimensions, sums, names)
+    return statement
 
 
 def _rollup_conditions(f: ReportFilter | None) -> list[ColumnElement[bool]]:
@@ -274,7 +294,7 @@ def _rollup_conditions(f: ReportFilter | None) -> list[ColumnElement[bool]]:
     if f.region_code is not None:
         conditions.append(s.region_code.in_(region_subtree(f.region_code)))
     if f.kind is not None:
-        conditions.append(s.kind == value_of(f.kind))
+        conditions.append(s.kind == bindparam("filter_kind", value_of(f.kind)))
     return conditions + synthetic_conditions(f, s.synthetic)
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 import strawberry
-from sqlalchemy import ColumnElement, Select, and_, exists, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, select
 
 from api.errors import UserError, shown
 from api.inputs import MAX_SEARCH_CHARS, YEAR_RANGE, int_argument, text_argument
@@ -41,7 +42,8 @@ class ReportFilter:
 def region_subtree(code: str) -> Select[Any]:
     """The codes of a region and of every region below it (a recursive CTE over parent_code)."""
     region = models.Region
-    tree = select(region.code).where(region.code == code).cte("region_tree", recursive=True)
+    tree = select(region.code).where(region.code == bindparam("filter_region_code", code)).cte(
+        "region_tree", recursive=True)
     tree = tree.union_all(select(region.code).where(region.parent_code == tree.c.code))
     return select(tree.c.code)
 
@@ -61,32 +63,66 @@ def agency_conditions(f: ReportFilter | None) -> list[ColumnElement[bool]]:
     if f is None:
         return synthetic_conditions(f, a.synthetic)
     conditions: list[ColumnElement[bool]] = []
-    text_argument("filter.regionCode", f.region_code)
-    text_argument("filter.search", f.search, MAX_SEARCH_CHARS)
+    _validate(f)
     if f.agency_id is not None:
-        conditions.append(a.id == f.agency_id)
+        conditions.append(a.id == bindparam("filter_agency_id", f.agency_id))
     if f.region_code is not None:
         conditions.append(a.region_code.in_(region_subtree(f.region_code)))
     if f.kind is not None:
-        conditions.append(a.kind == f.kind.value)
+        conditions.append(a.kind == bindparam("filter_kind", f.kind.value))
     if f.search:
-        conditions.append(a.name.icontains(f.search.strip(), autoescape=True))
+        conditions.append(a.name.ilike(bindparam("filter_search", _contains(f.search)), escape="/"))
     return conditions + synthetic_conditions(f, a.synthetic)
+
+
+def _contains(search: str) -> str:
+    """The ILIKE pattern of a name containing ``search`` (stripped), its wildcards taken literally."""
+    escaped = search.strip().replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
+
+
+def _validate(f: ReportFilter) -> None:
+    """Refuse values no condition may be built from, in the words of the field that holds them."""
+    for name, value in (("year", f.year), ("yearFrom", f.year_from), ("yearTo", f.year_to)):
+        int_argument(f"filter.{name}", value, *YEAR_RANGE)
+    text_argument("filter.regionCode", f.region_code)
+    text_argument("filter.search", f.search, MAX_SEARCH_CHARS)
+    if f.failed_check is not None and f.failed_check not in CHECK_CODES:
+        raise UserError(f"unknown check code {shown(f.failed_check)}; known: {', '.join(sorted(CHECK_CODES))}")
+
+
+def bound(f: ReportFilter | None) -> tuple[Hashable, dict[str, Any]]:
+    """The filter as a statement compiled once sees it: its shape (what the SQL text depends on: the fields
+    set, the values of the yes/no ones) and the values the conditions bind, by their parameter names.
+
+    Validates as the conditions do, so a statement found by its shape refuses the same filters.
+    """
+    if f is None:
+        return None, {}
+    _validate(f)
+    values = {name: value for name, value in (
+        ("filter_year", f.year), ("filter_year_from", f.year_from), ("filter_year_to", f.year_to),
+        ("filter_template", f.template.value if f.template is not None else None),
+        ("filter_failed_check", f.failed_check), ("filter_agency_id", f.agency_id),
+        ("filter_region_code", f.region_code), ("filter_kind", f.kind.value if f.kind is not None else None),
+        ("filter_search", _contains(f.search) if f.search else None),
+    ) if value is not None}
+    shape = (tuple(values), f.has_inconsistency, f.has_issues, f.synthetic, f.include_synthetic)
+    return shape, values
 
 
 def year_template_conditions(f: ReportFilter, year: Any, template: Any) -> list[ColumnElement[bool]]:
     """year / yearFrom / yearTo / template over the given columns (of report, or of the summary rollup)."""
     conditions: list[ColumnElement[bool]] = []
-    for name, value in (("year", f.year), ("yearFrom", f.year_from), ("yearTo", f.year_to)):
-        int_argument(f"filter.{name}", value, *YEAR_RANGE)
+    _validate(f)
     if f.year is not None:
-        conditions.append(year == f.year)
+        conditions.append(year == bindparam("filter_year", f.year, type_=year.type))
     if f.year_from is not None:
-        conditions.append(year >= f.year_from)
+        conditions.append(year >= bindparam("filter_year_from", f.year_from, type_=year.type))
     if f.year_to is not None:
-        conditions.append(year <= f.year_to)
+        conditions.append(year <= bindparam("filter_year_to", f.year_to, type_=year.type))
     if f.template is not None:
-        conditions.append(template == f.template.value)
+        conditions.append(template == bindparam("filter_template", f.template.value))
     return conditions
 
 
@@ -101,12 +137,9 @@ def report_only_conditions(f: ReportFilter | None) -> list[ColumnElement[bool]]:
     if f.has_issues is not None:
         conditions.append(r.issue_count > 0 if f.has_issues else r.issue_count == 0)
     if f.failed_check is not None:
-        if f.failed_check not in CHECK_CODES:
-            raise UserError(f"unknown check code {shown(f.failed_check)}; known: {', '.join(sorted(CHECK_CODES))}")
         c = models.CheckResult
-        conditions.append(
-            exists().where(c.report_id == r.id, c.code == f.failed_check, c.status == "failed")
-        )
+        conditions.append(exists().where(
+            c.report_id == r.id, c.code == bindparam("filter_failed_check", f.failed_check), c.status == "failed"))
     return conditions
 
 
@@ -135,5 +168,5 @@ def report_table_conditions(f: ReportFilter | None) -> list[ColumnElement[bool]]
     return conditions
 
 
-__all__ = ["ReportFilter", "agencies_conditions", "region_subtree", "report_conditions", "report_table_conditions",
+__all__ = ["ReportFilter", "agencies_conditions", "bound", "region_subtree", "report_conditions", "report_table_conditions",
            "synthetic_conditions"]

@@ -247,5 +247,5 @@ class Query:
         context = info.context
         context.summary_cost = check_summary_cost(info._raw_info, group_by or [], filter, context.summary_cost,
                                                   context.settings.max_query_cost)
-        return await summarize(info.context.read_sessions, filter, group_by or [], wanted_cells(selected(info)),
+        return await summarize(info.context.read_sessions, info.context.reads, filter, group_by or [], wanted_cells(selected(info)),
                                work_mem=info.context.settings.summary_work_mem)

@@ -16,19 +16,19 @@ from enum import Enum
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, Select, and_, false, func, literal_column, null, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, bindparam, false, func, literal_column, null, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from strawberry.types import Info
 
 from api.context import Context
 from api.dataloaders import REPORT_COLUMNS
 from api.errors import UserError
-from api.filters import ReportFilter, report_table_conditions
+from api.filters import ReportFilter, bound, report_table_conditions
 from api.pagination import Page, connection, encode_cursor, node_fields
 from api.planner import Planned, Selected, report_json, selection
 from api.types.report import Report, prefetch
 from db import models
-from db.pool import prepare
+from db.pool import prepare, prepare_bound
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,16 +76,22 @@ def _decode(key: Key, text: str) -> Any:
         raise UserError("invalid cursor: pass an endCursor from a previous page") from None
 
 
-def _after(keys: Sequence[Key], values: Sequence[Any]) -> ColumnElement[bool]:
-    """Rows that sort after ``values`` under ``keys`` (nulls last), in a form the order's index can seek to."""
+def _after(keys: Sequence[Key], values: Sequence[Any], first: int) -> ColumnElement[bool]:
+    """Rows that sort after ``values`` under ``keys`` (nulls last), in a form the order's index can seek to.
+
+    Each value is bound as ``after_<n>``, n its key's place in the order (``first``: the place of ``keys[0]``);
+    a null is part of the statement's shape.
+    """
+    bound = [None if v is None else bindparam(f"after_{first + i}", v, type_=k.column.type)
+             for i, (k, v) in enumerate(zip(keys, values, strict=True))]
     if len({k.descending for k in keys}) == 1 and not any(k.nullable for k in keys):
         # One direction: a row comparison, which an index on the keys reads from the cursor on.
-        row, after = tuple_(*(k.column for k in keys)), tuple_(*values)
+        row, after = tuple_(*(k.column for k in keys)), tuple_(*bound)
         return row < after if keys[0].descending else row > after
     alternatives = []
     for i, key in enumerate(keys):
-        same = [k.column.is_(None) if v is None else k.column == v for k, v in zip(keys[:i], values[:i], strict=True)]
-        value = values[i]
+        same = [k.column.is_(None) if v is None else k.column == v for k, v in zip(keys[:i], bound[:i], strict=True)]
+        value = bound[i]
         if value is None:
             continue  # nothing sorts after a null but other nulls, which the next key orders
         beyond: ColumnElement[bool] = key.column < value if key.descending else key.column > value
@@ -94,34 +100,59 @@ def _after(keys: Sequence[Key], values: Sequence[Any]) -> ColumnElement[bool]:
         alternatives.append(and_(*same, beyond))
     if not alternatives:
         return false()
-    first, value = keys[0], values[0]
-    if first.nullable:
+    head, value = keys[0], bound[0]
+    if head.nullable:
         return or_(*alternatives)
     # Implied by the alternatives, and where the index scan starts.
-    return and_(first.column <= value if first.descending else first.column >= value, or_(*alternatives))
+    return and_(head.column <= value if head.descending else head.column >= value, or_(*alternatives))
+
+
+def _seek(order: str, page: Page, year: int | None) -> tuple[int, list[Any]] | None:
+    """Where a page after a keyset cursor starts: the first sort key that still orders (a year the filter pins
+    orders nothing, and the rest of the keys then seek in (year, id) alone) and the cursor's values; None for
+    a page by offset."""
+    after = page.keys_of(order) if order in _KEYSET else None
+    if after is None:
+        return None
+    keys = ORDERS[order]
+    if len(after) != len(keys):
+        raise UserError("invalid cursor: pass an endCursor from a previous page")
+    values = [_decode(k, v) for k, v in zip(keys, after, strict=True)]
+    return (1 if year is not None and keys[0].name == "year" and values[0] == year else 0), values
 
 
 def _page_rows(order: str, page: Page, conditions: list[ColumnElement[bool]], *columns: Any,
                year: int | None = None) -> Select[Any]:
-    """The page's report rows (and one more), in order; ``year``: the one year the filter keeps, if any."""
+    """The page's report rows (and one more), in order; ``year``: the one year the filter keeps, if any.
+
+    The page's numbers are bound as ``limit``, ``offset`` and ``after_<n>`` (see :func:`_page_values`).
+    """
     keys = ORDERS[order]
     offset = page.offset
-    after = page.keys_of(order) if order in _KEYSET else None
-    if after is not None:
-        if len(after) != len(keys):
-            raise UserError("invalid cursor: pass an endCursor from a previous page")
-        values = [_decode(k, v) for k, v in zip(keys, after, strict=True)]
-        # A year the filter pins orders nothing: the rest of the keys then seek in (year, id) alone.
-        start = 1 if year is not None and keys[0].name == "year" and values[0] == year else 0
-        conditions = [*conditions, _after(keys[start:], values[start:])]
+    seek = _seek(order, page, year)
+    if seek is not None:
+        start, values = seek
+        conditions = [*conditions, _after(keys[start:], values[start:], start)]
         offset = 0
     source: Any = _r.__table__
     if order == "agency_name":
         source = source.join(_a.__table__, _a.id == _r.agency_id)
         columns = (*columns, _a.name.label("agency_name"))
     statement = select(*columns).select_from(source).where(*conditions)
-    statement = statement.order_by(*(k.sort(k.column) for k in keys)).limit(page.limit + 1)
-    return statement.offset(offset) if offset else statement
+    statement = statement.order_by(*(k.sort(k.column) for k in keys)).limit(bindparam("limit", page.limit + 1))
+    return statement.offset(bindparam("offset", offset)) if offset else statement
+
+
+def _page_values(order: str, page: Page, year: int | None) -> tuple[Any, dict[str, Any]]:
+    """What of the page shapes its statement (a cursor's start and nulls, an offset), and the values it binds."""
+    seek = _seek(order, page, year)
+    values: dict[str, Any] = {"limit": page.limit + 1}
+    if seek is None:
+        values["offset"] = page.offset
+        return page.offset > 0, values
+    start, after = seek
+    values.update((f"after_{i}", v) for i, v in enumerate(after) if v is not None)
+    return (start, tuple(v is None for v in after)), values
 
 
 def _year(filter: ReportFilter | None) -> int | None:
@@ -208,27 +239,37 @@ async def _planned(info: Info[Context, None], filter: ReportFilter | None, order
     shape = None if fields is None else _shape(raw.schema, fields)
     if shape is None:
         return None
-    conditions = report_table_conditions(filter)
-    keys = ORDERS[order]
-    rows = _page_rows(order, page, conditions, *REPORT_COLUMNS, year=_year(filter)).subquery("r")
-    node = literal_column(f"({shape.node})::text") if shape.node is not None else null()
-    ordinal = func.row_number().over(order_by=[k.sort(rows.c[k.name]) for k in keys])
-    items = select(node.label("node"), ordinal.label("ordinal"), *(rows.c[k.name] for k in keys)).subquery("p")
-    total = (select(func.count()).select_from(_r).where(*conditions).scalar_subquery() if shape.counted
-             else null())
-    statement = select(
-        total.label("total"),
-        func.array_agg(aggregate_order_by(items.c.node, items.c.ordinal)).label("nodes"),
-        *(func.array_agg(aggregate_order_by(items.c[k.name], items.c.ordinal)).label(k.name) for k in keys),
-    )
-    row = await info.context.reads.fetchrow(*prepare(statement))
+    year = _year(filter)
+    filter_shape, values = bound(filter)
+    page_shape, page_values = _page_values(order, page, year)
+    statement = prepare_bound(("reports", fields, order, filter_shape, page_shape),
+                              lambda: _page_statement(shape, filter, order, page, year))
+    row = await info.context.reads.fetchrow(statement.sql, statement.args(**values, **page_values))
     assert row is not None, "an aggregate without GROUP BY has one row"
+    keys = ORDERS[order]
     nodes = row["nodes"] or []
     shown = nodes[: page.limit]
     sort_keys = list(zip(*(row[k.name] or [] for k in keys), strict=True))[: page.limit]
     cursors = _cursors(order, page, sort_keys)
     return Planned(_connection(shape.fields, shown, cursors, page, has_next=len(nodes) > page.limit,
                                total=row["total"]))
+
+
+def _page_statement(shape: _Shape, filter: ReportFilter | None, order: str, page: Page, year: int | None) -> Any:
+    """The page, each node's JSON and the total count in one statement (the count on ``report`` alone)."""
+    conditions = report_table_conditions(filter)
+    keys = ORDERS[order]
+    rows = _page_rows(order, page, conditions, *REPORT_COLUMNS, year=year).subquery("r")
+    node = literal_column(f"({shape.node})::text") if shape.node is not None else null()
+    ordinal = func.row_number().over(order_by=[k.sort(rows.c[k.name]) for k in keys])
+    items = select(node.label("node"), ordinal.label("ordinal"), *(rows.c[k.name] for k in keys)).subquery("p")
+    total = (select(func.count()).select_from(_r).where(*conditions).scalar_subquery() if shape.counted
+             else null())
+    return select(
+        total.label("total"),
+        func.array_agg(aggregate_order_by(items.c.node, items.c.ordinal)).label("nodes"),
+        *(func.array_agg(aggregate_order_by(items.c[k.name], items.c.ordinal)).label(k.name) for k in keys),
+    )
 
 
 def _connection(fields: Sequence[Selected], nodes: Sequence[str | None], cursors: Sequence[str], page: Page, *,

@@ -10,7 +10,7 @@ formatted by PostgreSQL reads as Python formats it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, cast
 
 import asyncpg
@@ -163,3 +163,22 @@ def prepare(statement: ClauseElement) -> tuple[str, list[Any]]:
         compiled = found
         params = compiled.construct_params(extracted_parameters=key.bindparams)
     return compiled.string, [params[name] for name in compiled.positiontup or ()]
+
+
+_BOUND: dict[Hashable, Statement] = {}
+
+
+def prepare_bound(key: Hashable, build: Callable[[], ClauseElement]) -> Statement:
+    """The statement of one shape, built and compiled once per process.
+
+    ``key`` names everything the SQL text depends on; ``build`` runs only when the key is new, and binds
+    every value that varies between requests of that shape under a name (``bindparam("year", …)``), which
+    :meth:`Statement.args` then fills from each request. No statement object is built, keyed or compiled per
+    request, and PostgreSQL prepares the text once per connection.
+    """
+    found = _BOUND.get(key)
+    if found is None:
+        if len(_BOUND) >= _MAX_COMPILED:
+            _BOUND.clear()
+        found = _BOUND[key] = Statement(build())
+    return found

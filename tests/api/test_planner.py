@@ -147,3 +147,48 @@ async def test_a_selection_the_planner_leaves_to_the_resolvers_still_loads_per_f
       id issues { code } proactive { __typename } } } } }"""
     five, fifty = await _sent(counted, query, {"n": 5}), await _sent(counted, query, {"n": 50})
     assert len(five) == len(fifty) <= 3
+
+
+@pytest.mark.parametrize("filters", [
+    [{"year": 2021}, {"year": 2022}, {"year": 2019}],
+    [{"regionCode": "510000", "search": "镇"}, {"regionCode": "110000", "search": "区"}, {"regionCode": "510000", "search": "%"}],
+    [{"kind": "township", "yearFrom": 2020}, {"kind": "department", "yearFrom": 2022}],
+    [{"template": "T2019", "includeSynthetic": True}, {"template": "T2021", "includeSynthetic": True}],
+])
+async def test_a_statement_compiled_once_takes_each_requests_values(apis: tuple[Api, Api], filters: list[dict]):
+    """Requests of one shape share a statement compiled once; each is answered with its own filter and cursor."""
+    planned, resolved = apis
+    for filter in filters:
+        for order in ("YEAR_DESC", "PUBLISHED_AT_DESC", "ID"):
+            variables = {"first": 2, "after": None, "order": order, "filter": filter}
+            for _ in range(3):
+                got = await planned.post(PAGE, variables)
+                assert got == await resolved.post(PAGE, variables), (filter, order)
+                variables["after"] = got["data"]["reports"]["pageInfo"]["endCursor"]
+
+
+async def test_pages_of_one_shape_compile_one_statement(counted: tuple[Api, Statements]):
+    from db import pool
+
+    api, _ = counted
+    query = """query($f: ReportFilter, $after: String) { reports(first: 3, after: $after, orderBy: YEAR_DESC, filter: $f) {
+      totalCount pageInfo { endCursor } edges { node { id title agency { name } } } } }"""
+    first = await api.data(query, {"f": {"year": 2021}})
+    compiled = len(pool._BOUND)
+    for year in (2019, 2020, 2022, 2023):
+        await api.data(query, {"f": {"year": year}})
+    assert len(pool._BOUND) == compiled
+    cursor = first["reports"]["pageInfo"]["endCursor"]
+    await api.data(query, {"f": {"year": 2021}, "after": cursor})  # a keyset page: a shape of its own
+    after = len(pool._BOUND)
+    other = (await api.data(query, {"f": {"year": 2020}}))["reports"]["pageInfo"]["endCursor"]
+    await api.data(query, {"f": {"year": 2020}, "after": other})
+    assert len(pool._BOUND) == after
+
+
+async def test_a_summary_over_the_rollup_is_one_statement_without_a_transaction(counted: tuple[Api, Statements]):
+    query = """query($f: ReportFilter) { summary(groupBy: [YEAR], filter: $f) {
+      year applications { row(key: "new_received") { total } } } }"""
+    for filter in ({"includeSynthetic": True}, {"yearFrom": 2020, "kind": "township"}):
+        sent = await _sent(counted, query, {"f": filter})
+        assert len(sent) == 1 and "summary_rollup" in sent[0], sent

@@ -227,7 +227,10 @@ async def observed(loaded_url: str) -> AsyncIterator[tuple[Api, list[str]]]:
         statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", record)
+    reads = client_api.app.state.xxgk.reads
+    reads.loggers.append(statements.append)  # the rollup is read through the read pool
     yield client_api, statements
+    reads.loggers.remove(statements.append)
     event.remove(engine, "before_cursor_execute", record)
     await client.aclose()
     await client_api.app.state.xxgk.dispose()
