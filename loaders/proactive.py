@@ -2,9 +2,11 @@
 
 A row's cells follow its label: on its line (tabs, pipes), on the lines after it (one cell per line or per
 paragraph), or glued to it. A tab row with fewer values than metrics keeps its empty cells in place.
-Glued digits (``行政规范性文件693665``) have no identity to settle them: a run is split only when one split
-exists (``000`` is 0, 0, 0), or when the §1 narrative states the figures that pick one
-(``现行有效行政规范性文件698件``); otherwise the row is null with the candidates listed.
+Glued digits (``行政规范性文件693665``) have no identity to settle them: a cell of a run is read only when
+every split left gives it the same number — the splits the digits allow (``000`` is 0, 0, 0), narrowed by
+the figures the §1 narrative states for the row (``现行有效行政规范性文件698件``) when some split gives them
+all; in a 2019 row a minus starts the 本年增/减 cell (or is a dash), which settles the cells before it.
+The other cells are null with the candidates listed.
 """
 
 from __future__ import annotations
