@@ -137,7 +137,7 @@ def _glued(text: str, base: int, col: int) -> list[LineCell]:
             or (after.isascii() and after.isalpha())
             or before in "第@_#"
             or (before == "(" and after == ")")
-            or (prose and any(ps <= s < pe for ps, pe in prose))
+            or (prose and any(ps < e and s < pe for ps, pe in prose))  # partly prose: not a value
         ):
             continue
         follows = _AFTER.match(text, e)

@@ -2,9 +2,11 @@
 
 A row's cells follow its label: on its line (tabs, pipes), on the lines after it (one cell per line or per
 paragraph), or glued to it. A tab row with fewer values than metrics keeps its empty cells in place.
-Glued digits (``行政规范性文件693665``) have no identity to settle them: a run is split only when one split
-exists (``000`` is 0, 0, 0), or when the §1 narrative states the figures that pick one
-(``现行有效行政规范性文件698件``); otherwise the row is null with the candidates listed.
+Glued digits (``行政规范性文件693665``) have no identity to settle them: a cell of a run is read only when
+every split left gives it the same number — the splits the digits allow (``000`` is 0, 0, 0), narrowed by
+the figures the §1 narrative states for the row (``现行有效行政规范性文件698件``) when some split gives them
+all; in a 2019 row a minus starts the 本年增/减 cell (or is a dash), which settles the cells before it.
+The other cells are null with the candidates listed.
 """
 
 from __future__ import annotations
@@ -171,7 +173,11 @@ def _read_glued(
     glued: bool,
     closed: bool,
 ) -> bool:
-    """A row whose cells were printed glued: read it if one split is left; False when it is not glued."""
+    """A row whose cells were printed glued: read it if one split is left; False when it is not glued.
+
+    A cell on which every split left agrees is read even when the others are not (``77132470`` with §1's
+    ``制发…77件``: 本年制发件数 77 in every split, the other two cells left null).
+    """
     tokens = tuple(stream.cells[j].text for j in explicit)
     candidates = splits(tokens, len(metrics), (), _MAX_DIGITS) if closed else ()
     if not candidates and not glued:
@@ -179,46 +185,139 @@ def _read_glued(
     line = stream.lines[explicit[0]]
     name = CATEGORY_LABELS[category]
     printed = " ".join(tokens)
-    chosen = candidates[0] if len(candidates) == 1 else None
+    pool: list[_Reading] = [(values, spans) for values, spans in candidates]
     because = "the only split"
-    if chosen is None and len(candidates) <= MAX_CANDIDATES:
+    stated = unfit = ""
+    if len(candidates) > MAX_CANDIDATES:
+        pool = []
+    elif len(candidates) > 1:
         figures = stated_figures(narrative, category, metrics)
-        agreeing = [
-            c for c in candidates if figures and all(c[0][metrics.index(m)] == v for m, v in figures.items())
-        ]
-        if len(agreeing) == 1:
-            chosen = agreeing[0]
-            because = "the split §1 confirms (" + ", ".join(f"{m} {v}" for m, v in figures.items()) + ")"
-    if chosen is None:
-        for metric in metrics:
-            out.set(f"proactive.{category}.{metric}", None, None)
-        if candidates:
-            listed = "; ".join(describe(values) for values, _ in candidates[:6])
-            more = f" and {len(candidates) - 6} more" if len(candidates) > 6 else ""
-            count = f"{len(candidates)}" if len(candidates) <= MAX_CANDIDATES else f"more than {MAX_CANDIDATES}"
-            fits = f"{count} splits fit ({listed}{more})"
-        elif not closed:
-            fits = "text interrupts them, so the row may be cut short"
-        else:
-            fits = "a signed or decimal number among them cannot be told apart from its neighbours"
+        pool, stated = _narrowed(pool, figures, metrics)
+        if len(pool) == 1:
+            because = f"the split §1 confirms ({stated})"
+        elif figures and not stated:
+            unfit = "; §1 states " + ", ".join(f"{m} {v}" for m, v in figures.items()) + ", which no split gives all of"
+    elif not candidates and closed:
+        pool = _signed_readings(tokens, metrics)
+    settled = _agreed(pool, len(metrics))
+    if not glued and len(settled) < len(metrics):
+        settled = {}  # numbers on lines of their own may have lost an empty cell anywhere among them
+    if len(settled) == len(metrics):
+        values = tuple(v for v, _ in settled.values())
+        _set_inferred(out, stream, category, metrics, explicit, settled)
         out.issues.append(
             issue(
-                IssueCode.GLUED_CELLS_AMBIGUOUS,
+                IssueCode.GLUED_CELLS_SPLIT,
                 line,
-                f"§2 {name} (line {line}): 「{printed}」 holds {len(metrics)} cells without separators and {fits}; left null",
+                f"§2 {name} (line {line}): 「{printed}」 read as {describe(values)}: {because}",
             )
         )
         return True
-    values, spans = chosen
-    for metric, value, (ti, start, end) in zip(metrics, values, spans, strict=True):
-        where: Location = token_location(stream, explicit[ti], start, end)
-        amount: Value = Decimal(value) if (category, metric) in DECIMAL_METRICS else value
-        out.set(f"proactive.{category}.{metric}", amount, where, "inferred")
+    for metric in metrics:
+        out.set(f"proactive.{category}.{metric}", None, None)
+    if settled:
+        _set_inferred(out, stream, category, metrics, explicit, settled)
+        given = ", ".join(f"{metrics[k]} {v}" for k, (v, _) in settled.items())
+        if stated:
+            why = f"in every split that gives what §1 states ({stated})"
+        elif candidates:
+            why = "in every split"
+        else:
+            why = "whether its minus is a sign (only 本年增/减 may be negative) or a dash"
+        out.issues.append(
+            issue(IssueCode.GLUED_CELLS_SPLIT, line, f"§2 {name} (line {line}): 「{printed}」 gives {given} {why}")
+        )
+    if candidates:
+        listed = "; ".join(describe(values) for values, _ in candidates[:6])
+        more = f" and {len(candidates) - 6} more" if len(candidates) > 6 else ""
+        count = f"{len(candidates)}" if len(candidates) <= MAX_CANDIDATES else f"more than {MAX_CANDIDATES}"
+        fits = f"{count} splits fit ({listed}{more}){unfit}"
+    elif not closed:
+        fits = "text interrupts them, so the row may be cut short"
+    else:
+        fits = "a signed or decimal number among them cannot be told apart from its neighbours"
+    left = "the other cells left null" if settled else "left null"
     out.issues.append(
         issue(
-            IssueCode.GLUED_CELLS_SPLIT,
+            IssueCode.GLUED_CELLS_AMBIGUOUS,
             line,
-            f"§2 {name} (line {line}): 「{printed}」 read as {describe(values)}: {because}",
+            f"§2 {name} (line {line}): 「{printed}」 holds {len(metrics)} cells without separators and {fits}; {left}",
         )
     )
     return True
+
+
+# One way of reading a glued run: each cell's value (None: a dash, ``_UNSURE``: not worked out) and its
+# (token index, start, end).
+_Reading = tuple[tuple[object, ...], tuple[tuple[int, int, int] | None, ...]]
+_UNSURE = object()
+
+
+def _narrowed(pool: list[_Reading], figures: dict[str, int], metrics: tuple[str, ...]) -> tuple[list[_Reading], str]:
+    """The splits that give every figure §1 states for the row, and those figures. When no split gives them
+    all, §1 counts otherwise than the table (``现行有效…393件`` beside a 470 in the row) and settles nothing."""
+    agreeing = [r for r in pool if all(r[0][metrics.index(m)] == v for m, v in figures.items())]
+    if not figures or not agreeing:
+        return pool, ""
+    return agreeing, ", ".join(f"{m} {v}" for m, v in figures.items())
+
+
+def _signed_readings(tokens: tuple[str, ...], metrics: tuple[str, ...]) -> list[_Reading]:
+    """Readings of a run holding one signed number (``2648 -18538``), as far as its cells before the sign go.
+
+    Only 本年增/减 may be negative, so a minus starts that cell; or it is a dash (none reported) standing for
+    any one cell. Either way the tokens before it hold the cells before it. Empty when nothing can be said.
+    """
+    signed = [i for i, t in enumerate(tokens) if t[:1] in "+-" and t[1:].isdigit()]
+    if "change" not in metrics or len(signed) != 1 or not all(t.isdigit() for t in tokens if t[:1] not in "+-"):
+        return []
+    i, width = signed[0], len(metrics)
+    before, after = tokens[:i], (tokens[i][1:], *tokens[i + 1 :])
+    change = metrics.index("change")
+    # (cells before the mark, cells from it or after it, whether the mark is a dash standing for a cell)
+    ways = [(change, width - change, False)]
+    if tokens[i][0] == "-":
+        ways += [(d, width - d - 1, True) for d in range(width)]
+    readings: list[_Reading] = []
+    for cells_before, cells_after, dash in ways:
+        if cells_after == 0:
+            continue  # the digits after the mark need a cell
+        tail = splits(after, cells_after, (), _MAX_DIGITS)
+        heads = splits(before, cells_before, (), _MAX_DIGITS) if cells_before else () if before else (((), ()),)
+        if len(tail) > MAX_CANDIDATES or len(heads) > MAX_CANDIDATES:
+            return []
+        if not tail:
+            continue
+        for values, spans in heads:
+            marked: tuple[object, ...] = (*values, *((None,) if dash else ()))
+            readings.append(((*marked, *[_UNSURE] * (width - len(marked))), (*spans, *[None] * (width - len(spans)))))
+    return readings
+
+
+def _agreed(pool: list[_Reading], width: int) -> dict[int, tuple[int, tuple[int, int, int]]]:
+    """The cells every reading gives the same number at the same place: cell index → (value, span)."""
+    if not pool:
+        return {}
+    settled = {}
+    for k in range(width):
+        value, span = pool[0][0][k], pool[0][1][k]
+        if not isinstance(value, int) or span is None:
+            continue
+        if all(r[0][k] == value and r[1][k] == span for r in pool[1:]):
+            settled[k] = (value, span)
+    return settled
+
+
+def _set_inferred(
+    out: Extracted,
+    stream: Stream,
+    category: str,
+    metrics: tuple[str, ...],
+    explicit: list[int],
+    settled: dict[int, tuple[int, tuple[int, int, int]]],
+) -> None:
+    for k, (value, (ti, start, end)) in settled.items():
+        metric = metrics[k]
+        where: Location = token_location(stream, explicit[ti], start, end)
+        amount: Value = Decimal(value) if (category, metric) in DECIMAL_METRICS else value
+        out.set(f"proactive.{category}.{metric}", amount, where, "inferred")
