@@ -19,7 +19,8 @@ if TYPE_CHECKING:  # numpy comes with the OCR extra; without it this module must
     import numpy as np
 
 MISSING_EXTRA = "reading a scan needs the OCR extra: pip install 'xxgk[ocr]'"
-# Below RapidOCR's own 960-pixel step, so the detector runs at this size and does not scale the page up.
+# The longest side the detector sees a page at (RapidOCR rounds it to a multiple of 32). 736 would take half
+# the time but loses most of the damaged test scan (crooked, sideways, sealed) to misread lines.
 DETECT_SIDE = 959
 
 
@@ -48,7 +49,10 @@ def _engine() -> Any:
     cv2.setNumThreads(1)  # one core per process, as for the models
     # rec_img_shape's width is the narrowest a batch is padded to: 64 rather than 320 keeps a cell holding
     # one digit from costing as much as a line of text
-    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, rec_img_shape=[3, 48, 64], rec_batch_num=8)
+    # det_limit_type "max": the detector runs at the size :func:`detect` gives it; RapidOCR's default ("min",
+    # 736) would scale an A4 page at 959 pixels up again to 1,024 × 736
+    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, rec_img_shape=[3, 48, 64], rec_batch_num=8,
+                    det_limit_type="max")
 
 
 def available() -> bool:
