@@ -23,7 +23,7 @@ from loaders.sections import REQUIRED, Section, find_sections, region
 
 # Stored with every report. Raise it with any change that can alter what a document yields: `xxgk load`
 # then parses the documents stored by another version again and replaces their reports.
-PARSER_VERSION = "2.0.0"
+PARSER_VERSION = "2.1.0"
 
 # Words only one template's tables print (§2 headers and items, the §3 other-handling leaves).
 _MARKERS = {
