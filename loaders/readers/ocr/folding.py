@@ -114,7 +114,7 @@ def _fold_into_conv_before(graph: _Graph) -> int:
     folded = 0
     for conv in [node for node in graph.nodes if node.op == "Conv"]:
         found = _affine_after(graph, conv.outputs[0])
-        if found is None:
+        if found is None or found[2] in graph.outputs:  # the model's output keeps its name
             continue
         scale, shift, result, nodes = found
         weight, bias = graph.conv_weights(conv)

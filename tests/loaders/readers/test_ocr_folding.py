@@ -73,6 +73,27 @@ def test_a_folded_block_computes_the_same_function(padded_after: bool) -> None:
     np.testing.assert_allclose(_run(folded, x), _run(model, x), rtol=1e-4, atol=1e-4)
 
 
+def test_the_models_output_keeps_its_name_when_the_layer_before_it_folds() -> None:
+    rng = np.random.default_rng(2)
+    weight = numpy_helper.from_array(rng.normal(size=(3, 2, 1, 1)).astype(np.float32), "w")
+    scale = numpy_helper.from_array(np.array(2.5, dtype=np.float32), "s")
+    shift = numpy_helper.from_array(np.array(-1.0, dtype=np.float32), "t")
+    graph = helper.make_graph(
+        [helper.make_node("Conv", ["x", "w"], ["c"], kernel_shape=[1, 1]),
+         helper.make_node("Mul", ["c", "s"], ["m"]),
+         helper.make_node("Add", ["m", "t"], ["y"])],
+        "tail",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2, 4, 4])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        [weight, scale, shift],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 12)])
+    folded, _ = fold(model)
+    assert [o.name for o in folded.graph.output] == ["y"]
+    x = np.random.default_rng(4).normal(size=(1, 2, 4, 4)).astype(np.float32)
+    np.testing.assert_allclose(_run(folded, x), _run(model, x), rtol=1e-5, atol=1e-5)
+
+
 def test_a_model_without_the_patterns_is_left_as_it_is() -> None:
     graph = helper.make_graph(
         [helper.make_node("Relu", ["x"], ["y"])], "plain",
