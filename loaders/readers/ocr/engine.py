@@ -51,8 +51,31 @@ def _engine() -> Any:
     # one digit from costing as much as a line of text
     # det_limit_type "max": the detector runs at the size :func:`detect` gives it; RapidOCR's default ("min",
     # 736) would scale an A4 page at 959 pixels up again to 1,024 × 736
-    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, rec_img_shape=[3, 48, 64], rec_batch_num=8,
-                    det_limit_type="max")
+    engine = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, rec_img_shape=[3, 48, 64], rec_batch_num=8,
+                      det_limit_type="max")
+    for model in (engine.text_det.infer, engine.text_cls.infer, engine.text_rec.session):
+        model.session = _folded(model.session)
+    return engine
+
+
+def _folded(session: Any) -> Any:
+    """The session again, on its model with the element-wise layers folded (:mod:`.folding`): half the time
+    for the recogniser and a third less for the detector on one core. As it was if nothing folds."""
+    try:
+        import onnx
+        import onnxruntime
+
+        from loaders.readers.ocr.folding import fold
+    except ImportError:  # an OCR extra installed before onnx joined it: the same readings, slower
+        return session
+    path = getattr(session, "_model_path", None)
+    if not path:
+        return session
+    model, count = fold(onnx.load(path))
+    if not count:
+        return session
+    return onnxruntime.InferenceSession(model.SerializeToString(), session.get_session_options(),
+                                        providers=session.get_providers())
 
 
 def available() -> bool:

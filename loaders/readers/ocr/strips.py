@@ -55,17 +55,21 @@ class Reading:
 
 
 @cache
-def _fold_table() -> tuple[list[str], np.ndarray]:
-    """The characters a number can hold and, per character, the recogniser's class indices folded into it."""
+def _fold_table() -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The characters a number can hold; the recogniser's class indices folded into them, grouped by
+    character; and where each character's group starts (for ``np.add.reduceat``)."""
     alphabet = engine.character_list()
     index = {char: i for i, char in enumerate(alphabet)}
-    keys = list(_FOLDS)
-    matrix = np.zeros((len(alphabet), len(keys)), dtype=np.float32)
-    for k, key in enumerate(keys):
-        for char in _FOLDS[key]:
-            if char in index:
-                matrix[index[char], k] = 1.0
-    return keys, matrix
+    keys: list[str] = []
+    classes: list[int] = []
+    starts: list[int] = []
+    for key, chars in _FOLDS.items():
+        found = [index[char] for char in chars if char in index]
+        if found:
+            keys.append(key)
+            starts.append(len(classes))
+            classes.extend(found)
+    return keys, np.array(classes), np.array(starts)
 
 
 def read_crops(crops: Sequence[np.ndarray]) -> list[Reading]:
@@ -162,7 +166,7 @@ def _read_strip(crops: Sequence[np.ndarray]) -> list[Reading]:
                     break
         step = run_end + 1
     alphabet = engine.character_list()
-    keys, fold = _fold_table()
+    keys, classes, starts = _fold_table()
     readings = []
     for peaks in per_crop:
         chars = [alphabet[best[p]] for p in peaks if alphabet[best[p]] != " "]
@@ -171,7 +175,9 @@ def _read_strip(crops: Sequence[np.ndarray]) -> list[Reading]:
             readings.append(Reading("", 0.0, "", 0.0))
             continue
         score = float(min(probs[p, best[p]] for p in kept))
-        folded = probs[kept] @ fold  # (characters, number keys)
+        # (characters, number keys); summed rather than multiplied by a 0/1 matrix, which would hand the
+        # product to a multi-threaded BLAS whose idle threads spin for more CPU than the sum costs
+        folded = np.add.reduceat(probs[np.ix_(np.array(kept), classes)], starts, axis=1)
         number = "".join(keys[k] for k in folded.argmax(axis=1))
         number_score = float(folded.max(axis=1).min())
         readings.append(Reading("".join(chars), score, number, number_score))

@@ -58,3 +58,17 @@ def test_look_alikes_are_folded_only_where_a_cell_must_be_a_number():
     page = _read([HEADER, ["规章", "1O", "l2", "3"], ["OIL", "4", "0", "8"]])
     assert page.lines[1] == "规章\t10\t12\t3"  # O and l in a number's place are 0 and 1
     assert page.lines[2].split("\t")[0] == "OIL"  # a label keeps its letters
+
+
+def test_a_digits_probability_is_the_sum_of_its_look_alikes():
+    from loaders.readers.ocr import engine
+    from loaders.readers.ocr.strips import _FOLDS, _fold_table
+
+    keys, classes, starts = _fold_table()
+    alphabet = engine.character_list()
+    probs = np.random.default_rng(0).random((5, len(alphabet))).astype(np.float32)
+    folded = np.add.reduceat(probs[:, classes], starts, axis=1)
+    for k, key in enumerate(keys):
+        expected = sum(probs[:, alphabet.index(char)] for char in _FOLDS[key] if char in alphabet)
+        np.testing.assert_allclose(folded[:, k], expected, rtol=1e-6)
+    assert keys[:10] == list("0123456789")
