@@ -12,7 +12,7 @@ that lists what was left.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import product
@@ -414,20 +414,90 @@ def _settle_jointly(
     if size > _MAX_COMBINATIONS:
         return False
     keys = list(ambiguous)
-    survivors: list[tuple[Vector, ...]] = []
-    for combination in product(*(list(ambiguous[k].candidates) for k in keys)):
-        trial = {**known, **dict(zip(keys, combination, strict=True))}
-        if _all_hold(trial, keys, template):
-            survivors.append(combination)
-    if not survivors:
+    readings = _joint_readings(known, {k: list(ambiguous[k].candidates) for k in keys}, template)
+    if readings is None:
         return False
     settled = False
-    for index, key in enumerate(keys):
-        readings = {combination[index] for combination in survivors}
-        if len(readings) == 1:
-            _settle(out, stream, pending, known, key, readings.pop(), template, by_columns=True)
+    for key in keys:
+        if len(readings[key]) == 1:
+            _settle(out, stream, pending, known, key, readings[key].pop(), template, by_columns=True)
             settled = True
     return settled
+
+
+def _joint_readings(
+    known: dict[str, tuple[int | None, ...]], choices: dict[str, list[Vector]], template: str
+) -> dict[str, set[Vector]] | None:
+    """Per row of ``choices``, its readings that take part in some combination (one reading a row) with which
+    every column identity holds (:func:`_all_hold` of the known rows and the combination); None if none does.
+
+    Each identity and column whose cells are all known or chosen is one equation; a reading's part in all of
+    them is packed into one integer, a field per equation, so that a combination holds when its parts and the
+    known rows' add up to 0. The rows are split in two halves, whose sums meet in a dict: the combinations
+    are not walked one by one."""
+    keys = list(choices)
+    involved = set(keys)
+    equations: list[tuple[dict[str, int], int]] = []
+    for signs in _IDENTITIES[template]:
+        if involved.isdisjoint(signs) or not all(r in known or r in involved for r in signs):
+            continue
+        fixed = [known[r] for r in signs if r not in involved]
+        equations += [(signs, c) for c in range(WIDTH) if all(v[c] is not None for v in fixed)]
+    # Fields wide enough that no sum of a column (at most a few dozen rows) reaches the next one.
+    largest = max(
+        [abs(v) for r in known for v in known[r] if v is not None]
+        + [abs(v) for vectors in choices.values() for vector in vectors for v in vector]
+        + [1]
+    )
+    shift = largest.bit_length() + 8
+    constant = 0
+    for j, (signs, c) in enumerate(equations):
+        for r, sign in signs.items():
+            if r not in involved:
+                constant += sign * known[r][c] << (shift * j)  # type: ignore[operator]
+    parts = {
+        key: [
+            sum(signs[key] * vector[c] << (shift * j) for j, (signs, c) in enumerate(equations) if key in signs)
+            for vector in vectors
+        ]
+        for key, vectors in choices.items()
+    }
+    half = _halves(keys, choices)
+    first, second = keys[:half], keys[half:]
+    # Sum of the second half's parts → per row of it, the readings giving that sum.
+    meets: dict[int, list[set[Vector]]] = {}
+    for combination in product(*(range(len(choices[k])) for k in second)):
+        total = sum(parts[k][i] for k, i in zip(second, combination, strict=True))
+        found = meets.get(total)
+        if found is None:
+            found = meets[total] = [set() for _ in second]
+        for k, i, seen in zip(second, combination, found, strict=True):
+            seen.add(choices[k][i])
+    readings: dict[str, set[Vector]] = {k: set() for k in keys}
+    for combination in product(*(range(len(choices[k])) for k in first)):
+        total = constant + sum(parts[k][i] for k, i in zip(first, combination, strict=True))
+        found = meets.get(-total)
+        if found is None:
+            continue
+        for k, i in zip(first, combination, strict=True):
+            readings[k].add(choices[k][i])
+        for k, seen in zip(second, found, strict=True):
+            readings[k] |= seen
+    return readings if any(readings.values()) else None
+
+
+def _halves(keys: list[str], choices: dict[str, list[Vector]]) -> int:
+    """Where to cut ``keys`` so that the two halves have about as many combinations each."""
+    best, cut = None, 0
+    for h in range(len(keys) + 1):
+        left = right = 1
+        for k in keys[:h]:
+            left *= len(choices[k])
+        for k in keys[h:]:
+            right *= len(choices[k])
+        if best is None or max(left, right) < best:
+            best, cut = max(left, right), h
+    return cut
 
 
 def _all_hold(values: dict[str, tuple[int | None, ...]], involved: list[str], template: str) -> bool:
@@ -543,11 +613,15 @@ def _confirm_splits(
         if vector in checked:
             continue  # a column identity over settled rows confirms it
         doubt = None
-        for required in _required_vectors(key, rows, known, template):
+
+        def lost_a_cell(required: Vector, row: _Row = row, vector: Vector = vector) -> bool:
+            """Whether the row's digits are exactly ``required`` less one cell (and it is not the split)."""
             shorter = (required[:z] + required[z + 1 :] for z in range(WIDTH))
-            if required != vector and min(required) >= 0 and any(_cuts_into(row.numbers, v) for v in shorter):
-                doubt = f"the column identities give {describe(required)} with a cell left out"
-                break
+            return required != vector and min(required) >= 0 and any(_cuts_into(row.numbers, v) for v in shorter)
+
+        required = _first_required(key, rows, known, template, lost_a_cell)
+        if required is not None:
+            doubt = f"the column identities give {describe(required)} with a cell left out"
         if doubt is None and _freedom(row) > 1:
             if checked:
                 doubt = f"the column identities give {describe(checked[0])}"
@@ -578,29 +652,72 @@ def _freedom(row: _Row) -> int:
     return len(splits(row.numbers, WIDTH))
 
 
-def _required_vectors(
-    key: str, rows: dict[str, _Row], known: dict[str, tuple[int | None, ...]], template: str
-) -> list[Vector]:
-    """What each column identity says row ``key`` must be, from the other rows' readings — settled, or each
-    candidate of a row still unsettled (a few combinations at most)."""
-    found: list[Vector] = []
+def _first_required(
+    key: str,
+    rows: dict[str, _Row],
+    known: dict[str, tuple[int | None, ...]],
+    template: str,
+    accept: Callable[[Vector], bool],
+) -> Vector | None:
+    """The first of what the column identities say row ``key`` must be, from the other rows' readings —
+    settled, or each candidate of a row still unsettled — that ``accept`` takes: identity by identity, the
+    combinations of the unsettled rows' candidates in order.
+
+    A row's part in the sum is packed into one integer (a field per column), so that a combination is summed
+    in C; each distinct sum is unpacked and offered to ``accept`` once."""
     for signs in _IDENTITIES[template]:
         if key not in signs:
             continue
+        factor = -signs[key]
         others = [r for r in signs if r != key]
-        choices: list[list[tuple[int | None, ...]]] = []
+        choices: list[list[Vector]] = []
         for r in others:
             if r in known and None not in known[r]:
-                choices.append([known[r]])
+                choices.append([known[r]])  # type: ignore[list-item]
             elif r in rows and 0 < len(rows[r].candidates) <= 8 and r not in known:
                 choices.append(list(rows[r].candidates))
             else:
                 break
         else:
-            for combination in product(*choices):
-                rows_ = [tuple(v or 0 for v in vector) for vector in combination]  # complete: no None here
-                found.append(_signed_sum(signs, others, rows_, -signs[key]))
-    return found
+            largest = max([abs(v) for vectors in choices for vector in vectors for v in vector] + [1])
+            width = largest.bit_length() + 8  # a field holds the sum of a few dozen rows with room to spare
+            terms = [
+                [_packed(vector, width) * (1 if signs[r] == factor else -1) for vector in vectors]
+                for r, vectors in zip(others, choices, strict=True)
+            ]
+            base = sum(t[0] for t in terms if len(t) == 1)
+            varying = [t for t in terms if len(t) > 1]
+            seen: set[int] = set()
+            for combination in product(*varying):
+                total = base + sum(combination)
+                if total in seen:
+                    continue
+                seen.add(total)
+                vector = _unpacked(total, width)
+                if accept(vector):
+                    return vector
+    return None
+
+
+def _packed(vector: Vector, width: int) -> int:
+    """``vector`` as one integer, a ``width``-bit field per value (values of either sign)."""
+    packed = 0
+    for v in reversed(vector):
+        packed = (packed << width) + v
+    return packed
+
+
+def _unpacked(packed: int, width: int) -> Vector:
+    """Inverse of :func:`_packed` (each field's value below ``2 ** (width - 1)`` in size)."""
+    mask, half = (1 << width) - 1, 1 << (width - 1)
+    values = []
+    for _ in range(WIDTH):
+        v = packed & mask
+        if v >= half:
+            v -= 1 << width
+        values.append(v)
+        packed = (packed - v) >> width
+    return tuple(values)
 
 
 # What was not read ---------------------------------------------------------------------------------------

@@ -241,6 +241,16 @@ def _pipe_cells(line: str) -> list[LineCell]:
 @lru_cache(maxsize=32768)
 def line_cells(line: str) -> tuple[LineCell, ...]:
     """The cells of one line. Cached: table lines (``0⇥0⇥0``, labels, headers) recur within and across reports."""
+    return _read_line(line)
+
+
+# Longer lines are read without the cache: a crawled page's tables run together on one line are that page's
+# alone, and cached they would keep hundreds of cells each alive, for the garbage collector to walk through
+# at every full collection.
+_CACHED_LENGTH = 500
+
+
+def _read_line(line: str) -> tuple[LineCell, ...]:
     if not line or line.isspace():
         return ()
     if "\t" in line:
@@ -277,7 +287,8 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> Stream:
         return stream
     cells, lines = stream.cells, stream.lines
     if pieces[0]:
-        stream.add(first, _shifted(line_cells(pieces[0]), base))
+        head = pieces[0]
+        stream.add(first, _shifted(line_cells(head) if len(head) <= _CACHED_LENGTH else _read_line(head), base))
     number = first
     for piece in pieces[1:]:
         number += 1
