@@ -614,7 +614,7 @@ def _confirm_splits(
             continue  # a column identity over settled rows confirms it
         doubt = None
 
-        def lost_a_cell(required: Vector, row: _Row = row, vector: Vector = vector) -> bool:
+        def lost_a_cell(required: Vector, row: _Row = row, vector: tuple[int | None, ...] = vector) -> bool:
             """Whether the row's digits are exactly ``required`` less one cell (and it is not the split)."""
             shorter = (required[:z] + required[z + 1 :] for z in range(WIDTH))
             return required != vector and min(required) >= 0 and any(_cuts_into(row.numbers, v) for v in shorter)
