@@ -539,15 +539,21 @@ def _settle(
                 locations[path] = (lines[i], cell.start + start, cell.start + end)
             else:
                 locations[path] = (lines[i], cell.start, cell.end)
-    label = _label(key, template)
-    printed = " ".join(row.numbers)
+    code, message = _settled_message(row.numbers, vector, by_columns)
+    out.issues.append(issue(code, row.line, f"§3 row 「{_label(key, template)}」 (line {row.line}): {message}"))
+
+
+@lru_cache(maxsize=8192)
+def _settled_message(numbers: tuple[str, ...], vector: Vector, by_columns: bool) -> tuple[IssueCode, str]:
+    """What a settled row's issue says of how it was read. A row's candidates and splits are those of its
+    numbers (:func:`_readings`), so this is one per numbers and reading: cached, as ``0000000`` read as seven
+    zeros recurs in every glued report."""
+    _, glued_splits = _readings(numbers)
     how = "the row sum and the column identities" if by_columns else "the row sum"
-    if vector in row.splits or (row.glued and _cuts_into(row.numbers, vector)):
-        code, message = IssueCode.GLUED_CELLS_SPLIT, f"「{printed}」 read as {describe(vector)}: the only split {how} allow"
-    else:
-        code = IssueCode.ROW_CELLS_INFERRED
-        message = f"{len(row.numbers)} numbers for {WIDTH} columns; placed by the table's identities"
-    out.issues.append(issue(code, row.line, f"§3 row 「{label}」 (line {row.line}): {message}"))
+    if vector in glued_splits or (bool(glued_splits) and _cuts_into(numbers, vector)):
+        printed = " ".join(numbers)
+        return IssueCode.GLUED_CELLS_SPLIT, f"「{printed}」 read as {describe(vector)}: the only split {how} allow"
+    return IssueCode.ROW_CELLS_INFERRED, f"{len(numbers)} numbers for {WIDTH} columns; placed by the table's identities"
 
 
 def _aligned(row: _Row, vector: Vector) -> Origin:

@@ -286,8 +286,10 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> Stream:
         _tokenize_paragraphs(stream, first, base, pieces)
         return stream
     cells, lines = stream.cells, stream.lines
-    if pieces[0]:
-        head = pieces[0]
+    head = pieces[0]
+    if len(head) > _CACHED_LENGTH and "\t" not in head and "|" not in head and not head.isspace():
+        stream.add(first, _field_cells(head, base, 0))  # read in place: no cells to shift
+    elif head:
         stream.add(first, _shifted(line_cells(head) if len(head) <= _CACHED_LENGTH else _read_line(head), base))
     number = first
     for piece in pieces[1:]:

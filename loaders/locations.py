@@ -15,7 +15,7 @@ from itertools import compress, count
 from operator import ne
 
 from loaders.canonical import Location
-from loaders.normalize import fold_compatibility
+from loaders.normalize import _CJK_SPACES, fold_compatibility
 
 _PREFIX = re.compile(r"^(?:[ \t]*Page\s+\d+\s*[-–—:]\s*|#{1,6}[ ]*|[-*+][ ]+(?=\S))")
 _RESIDUE = re.compile(r"\[bookmark:[^\]]*\]|\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]{1,7}\)")
@@ -59,6 +59,8 @@ def align(raw: str, norm: str) -> list[int]:
         # Full-width forms folded first, in C, column for column: what differs is then only what was dropped
         # or converted, and the equal stretches between are long.
         raw = folded
+    if raw and len(norm) < len(raw) and _CJK_SPACES.sub("", raw) == norm:
+        return _without_spaces(raw)
     out = [0] * (len(norm) + 1)
     i = j = 0
     prefix = _PREFIX.match(raw)
@@ -88,6 +90,21 @@ def align(raw: str, norm: str) -> list[int]:
     while j <= len(norm):
         out[j] = i
         j += 1
+    return out
+
+
+def _without_spaces(raw: str) -> list[int]:
+    """:func:`align`'s map when normalising only took out runs of spaces between Chinese characters (the
+    commonest difference, on a crawled page's one long line): every other column kept in order. The runs
+    stand between two characters kept, so the line's last column is kept and the column past the end is
+    ``len(raw)``."""
+    out: list[int] = []
+    kept = 0
+    for m in _CJK_SPACES.finditer(raw):
+        out += range(kept, m.start())
+        kept = m.end()
+    out += range(kept, len(raw))
+    out.append(len(raw))
     return out
 
 
