@@ -597,6 +597,8 @@ def _confirm_splits(
     confirms it (unchecked, only a split whose every cut is forced stands). (A report whose printed numbers
     do not add up offers no such reading, and keeps its rows as printed.)
     """
+    if not any(row.glued and row.fixed is None and key in known for key, row in rows.items()):
+        return  # no split to confirm (the common table)
     # Each identity's sum per column over the settled rows (zero where it holds), or None if one is unsettled.
     sums: list[tuple[dict[str, int], Vector | None]] = []
     for signs in _IDENTITIES[template]:
