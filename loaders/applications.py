@@ -16,6 +16,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import product
+from operator import itemgetter
 
 from loaders.canonical import (
     APPLICANT_COLUMNS,
@@ -244,14 +245,20 @@ _PATHS = {
 _INFERRED: dict[str, dict[str, Provenance]] = {row: dict.fromkeys(paths, "inferred") for row, paths in _PATHS.items()}
 
 
+_TEXT_OF, _START_OF, _END_OF = itemgetter(4), itemgetter(1), itemgetter(2)  # of a LineCell
+
+
 def _store_counts(out: Extracted, stream: Stream, printed: list[_Row], template: str) -> None:
     """Rows read as printed: in the common case all seven cells are counts, read for all rows at once (one
     pass in C rather than a few comprehensions a row); a row with an empty, dash or decimal cell is read
     cell by cell."""
-    cells, lines = stream.cells, stream.lines
     flat = [i for row in printed for i in row.cells]
+    if not flat:
+        return
+    # The cells and their lines picked, and their texts, starts and ends taken, in C.
+    picked = itemgetter(*flat)(stream.cells) if len(flat) > 1 else (stream.cells[flat[0]],)
     try:
-        counts = list(map(int, [cells[i].text for i in flat]))
+        counts = list(map(int, map(_TEXT_OF, picked)))
     except ValueError:
         for row in printed:
             _store_fixed(out, stream, row, template)
@@ -261,7 +268,9 @@ def _store_counts(out: Extracted, stream: Stream, printed: list[_Row], template:
         row.fixed = fixed = tuple(counts[WIDTH * k : WIDTH * (k + 1)])
         values[row.key].update(zip(APPLICANT_COLUMNS, fixed, strict=True))
     paths = [path for row in printed for path in _PATHS[row.key]]
-    out.locations.update(zip(paths, [(lines[i], cells[i].start, cells[i].end) for i in flat], strict=True))
+    where = itemgetter(*flat)(stream.lines) if len(flat) > 1 else (stream.lines[flat[0]],)
+    spans = zip(where, map(_START_OF, picked), map(_END_OF, picked), strict=True)
+    out.locations.update(zip(paths, spans, strict=True))
 
 
 def _store_fixed(out: Extracted, stream: Stream, row: _Row, template: str) -> None:
