@@ -123,9 +123,9 @@ def _read_rows(stream: Stream, template: str, out: Extracted, cut: bool = False)
         wrapped: tuple[str, ...] = ()
         if run.after:
             after_line = lines[run.after[0]]
-            wrapped = tuple(cells[i].text for i in run.after if lines[i] == after_line)
-        own = tuple(cells[i].text for i in run.own)
-        before = tuple(cells[i].text for i in run.before)
+            wrapped = tuple([cells[i].text for i in run.after if lines[i] == after_line])
+        own = tuple([cells[i].text for i in run.own])
+        before = tuple([cells[i].text for i in run.before])
         key = match_row(own, before, wrapped, template, rows)
         if key is None:
             if kinds != {_EMPTY}:
@@ -145,7 +145,7 @@ def _read_rows(stream: Stream, template: str, out: Extracted, cut: bool = False)
         elif len(values) == WIDTH:
             row.fixed = ()  # read cell by cell below
         elif kinds == {_NUMBER}:
-            row.numbers = tuple(cells[i].text for i in values)
+            row.numbers = tuple([cells[i].text for i in values])
             # The text stops inside the last row: its missing cells were cut off, not lost.
             row.recoverable = not last_of_cut
             if row.recoverable:

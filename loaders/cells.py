@@ -112,6 +112,10 @@ _PROSE_SPANS = re.compile(
 )
 # Every prose span holds one of these: a text without any has none, and is not scanned for them.
 _PROSE_MARKS = (":", "-", "—", "~", "至", "月", ".", "/")
+# More narrowly, every prose span holds a digit, perhaps spaces, a mark, perhaps spaces and a digit; so a mark
+# after a digit or a space and before a digit is in each. Scanned for from the mark, which is rare where
+# digits are many: a glued table has few such marks, and then its digits are not scanned for prose at all.
+_PROSE_HINT = re.compile(r"[-./年:—~至](?<=[\d\s].)\s*\d")
 _VALUE_SUFFIX = re.compile(r"万?元")
 # What may follow a number, in one match: a unit (prose), a numbering mark (a row number), a currency suffix.
 _AFTER = re.compile(
@@ -124,7 +128,11 @@ _SEPARATORS = re.compile(r"[\s,;:/|、.。:;]*")
 def _glued(text: str, base: int, col: int) -> list[LineCell]:
     """Cells of a text that may hold table values glued to labels (``规章000规范性文件898989``)."""
     values: list[tuple[int, int, str]] = []  # (start, end of the cell span, canonical digits)
-    prose = [m.span() for m in _PROSE_SPANS.finditer(text)] if any(c in text for c in _PROSE_MARKS) else []
+    prose = (
+        [m.span() for m in _PROSE_SPANS.finditer(text)]
+        if any(c in text for c in _PROSE_MARKS) and _PROSE_HINT.search(text) is not None
+        else []
+    )
     for m in _IN_TEXT.finditer(text):
         s, e = m.span()
         token = m.group()
