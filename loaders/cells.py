@@ -121,6 +121,10 @@ _VALUE_SUFFIX = re.compile(r"万?元")
 _AFTER = re.compile(
     f"(?P<unit>{_UNIT_AFTER.pattern})|(?P<numbering>{_NUMBERING_AFTER.pattern})|(?P<suffix>{_VALUE_SUFFIX.pattern})"
 )
+# A number right after a Latin letter (``A1``), 第, ``@``, ``_`` or ``#``, or at the very start of the text, or
+# right before a Latin letter is not a value. (Set lookups, rather than a test per character class.)
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_NOT_AFTER = _LETTERS | {"第", "@", "_", "#", ""}
 _DIGIT = re.compile(r"\d")
 _SEPARATORS = re.compile(r"[\s,;:/|、.。:;]*")
 
@@ -141,9 +145,8 @@ def _glued(text: str, base: int, col: int) -> list[LineCell]:
         before = text[s - 1] if s > 0 else ""
         after = text[e] if e < len(text) else ""
         if (
-            (before.isascii() and before.isalpha())
-            or (after.isascii() and after.isalpha())
-            or before in "第@_#"
+            before in _NOT_AFTER
+            or after in _LETTERS
             or (before == "(" and after == ")")
             or (prose and any(ps < e and s < pe for ps, pe in prose))  # partly prose: not a value
         ):

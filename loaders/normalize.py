@@ -25,6 +25,7 @@ import opencc
 _BOOKMARK = re.compile(r"\[bookmark:[^\]\n]*\]")
 # Only at column 0: a leading tab is an empty first cell and must survive.
 _MARKDOWN_MARKS = ("#", "-", "*", "+")
+_MARKDOWN_LINE = re.compile("\n[" + re.escape("".join(_MARKDOWN_MARKS)) + "]")  # a line starting with one
 _MARKDOWN_PREFIX = re.compile(r"^(?:#{1,6}[ ]*|[-*+][ ]+(?=\S))", re.M)
 # A run of spaces with a Chinese character (or CJK punctuation) on both sides: OCR's word breaks. Lookarounds,
 # not a callback per run, so that ``sub`` stays in C.
@@ -136,7 +137,7 @@ def normalize(text: str) -> Normalized:
         text = _PAGE_PREFIX.sub("", text)
     if "P." in text or "页" in text or "\n-" in text:
         text = _PAGE_LINE.sub("", text)
-    if text[:1] in _MARKDOWN_MARKS or any(f"\n{mark}" in text for mark in _MARKDOWN_MARKS):
+    if text[:1] in _MARKDOWN_MARKS or _MARKDOWN_LINE.search(text) is not None:
         text = _MARKDOWN_PREFIX.sub("", text)  # (``in`` scans in C; the regex visits every line start)
     return Normalized(_CJK_SPACES.sub("", text), simplified, removed)
 
