@@ -538,16 +538,18 @@ def _settle(
     paths = _PATHS[key]
     out.values[key].update(zip(APPLICANT_COLUMNS, vector, strict=True))
     out.provenance.update(_INFERRED[key])
-    cells, lines, locations, numbered = stream.cells, stream.lines, out.locations, row.cells
+    cells, lines, locations = stream.cells, stream.lines, out.locations
+    # Per number of the row: its line, start and end, and whether its text is its digits as printed (then a
+    # value stands in the part of the cell its digits are; else it stands in the whole cell).
+    numbers_at = []
+    for i in row.cells:
+        cell = cells[i]
+        numbers_at.append((lines[i], cell.start, cell.end, cell.end - cell.start == len(cell.text)))
     for path, where in zip(paths, origin, strict=True):
         if where is not None:
             k, start, end = where
-            i = numbered[k]
-            cell = cells[i]
-            if cell.end - cell.start == len(cell.text):  # digits as printed: the part of the cell this value is
-                locations[path] = (lines[i], cell.start + start, cell.start + end)
-            else:
-                locations[path] = (lines[i], cell.start, cell.end)
+            line, first, last, exact = numbers_at[k]
+            locations[path] = (line, first + start, first + end) if exact else (line, first, last)
     code, message = _settled_message(row.numbers, vector, by_columns)
     out.issues.append(issue(code, row.line, f"§3 row 「{_label(key, template)}」 (line {row.line}): {message}"))
 
