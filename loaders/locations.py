@@ -4,7 +4,8 @@ The parser reads the normal form (:mod:`loaders.normalize`); people, and the das
 the document as it arrived. Normalisation keeps lines, but not always columns: full-width forms fold
 (``（一）`` stays three characters, ``㈠`` becomes three), spaces between Chinese characters go, Markdown
 prefixes and flipbook page prefixes go, pinyin residue goes. A line whose length did not change is mapped
-column for column; another is aligned character by character.
+column for column; one that only lost spaces between Chinese characters is mapped around them; another is
+aligned character by character.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from itertools import compress, count
 from operator import ne
 
 from loaders.canonical import Location
-from loaders.normalize import _CJK_SPACES, fold_compatibility
+from loaders.normalize import CJK_SPACES, fold_compatibility
 
 _PREFIX = re.compile(r"^(?:[ \t]*Page\s+\d+\s*[-–—:]\s*|#{1,6}[ ]*|[-*+][ ]+(?=\S))")
 _RESIDUE = re.compile(r"\[bookmark:[^\]]*\]|\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]{1,7}\)")
@@ -59,7 +60,7 @@ def align(raw: str, norm: str) -> list[int]:
         # Full-width forms folded first, in C, column for column: what differs is then only what was dropped
         # or converted, and the equal stretches between are long.
         raw = folded
-    if raw and len(norm) < len(raw) and _CJK_SPACES.sub("", raw) == norm:
+    if raw and len(norm) < len(raw) and CJK_SPACES.sub("", raw) == norm:
         return _without_spaces(raw)
     out = [0] * (len(norm) + 1)
     i = j = 0
@@ -100,7 +101,7 @@ def _without_spaces(raw: str) -> list[int]:
     ``len(raw)``."""
     out: list[int] = []
     kept = 0
-    for m in _CJK_SPACES.finditer(raw):
+    for m in CJK_SPACES.finditer(raw):
         out += range(kept, m.start())
         kept = m.end()
     out += range(kept, len(raw))
