@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cached_property
 from itertools import compress, count
 from operator import ne
 
@@ -116,15 +117,22 @@ class Locator:
         self._raw = raw_lines
         self._norm = norm_lines
         self._maps: dict[int, list[int]] = {}
-        # 1-based lines whose columns moved; every other location stands as it is. (Compared in C.)
-        self.moved = frozenset(compress(count(1), map(ne, map(len, raw_lines), map(len, norm_lines))))
+
+    @cached_property
+    def moved(self) -> frozenset[int]:
+        """1-based lines whose columns moved; every other location stands as it is. (Compared in C.)"""
+        return frozenset(compress(count(1), map(ne, map(len, self._raw), map(len, self._norm))))
 
     def all(self, locations: dict[str, Location]) -> dict[str, Location]:
         """``locations`` in the stored text."""
-        if not self.moved:
-            return locations
-        moved = self.moved
-        maps = {line: self._map(line) for line in {where[0] for where in locations.values()} & moved}
+        # Only the lines holding a location are compared, not every line of the document.
+        raw, norm = self._raw, self._norm
+        last = min(len(raw), len(norm))
+        maps = {
+            line: self._map(line)
+            for line in {where[0] for where in locations.values()}
+            if 0 < line <= last and len(raw[line - 1]) != len(norm[line - 1])
+        }
         if not maps:
             return locations
         # (A comprehension: one pass without a method call per location.)
