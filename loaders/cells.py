@@ -169,8 +169,13 @@ def _glued(text: str, base: int, col: int) -> list[LineCell]:
         return [LineCell(col, base + lead, base + lead + len(stripped), _TEXT, stripped)]
     cells: list[LineCell] = []
     pos = 0
+    separators = _SEPARATORS.fullmatch
     for s, e, digits in values:
-        _text_piece(text, pos, s, base, col, cells)
+        if not separators(text, pos, s):  # (:func:`_text_piece`, inline: this runs for every value)
+            piece = text[pos:s]
+            stripped = piece.strip()
+            start = base + pos + len(piece) - len(piece.lstrip())
+            cells.append(_NEW(LineCell, (col, start, start + len(stripped), _TEXT, stripped)))
         cells.append(_NEW(LineCell, (col, base + s, base + e, _NUMBER, digits)))
         pos = e
     _text_piece(text, pos, len(text), base, col, cells)
