@@ -12,10 +12,11 @@ that lists what was left.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import product
+from operator import itemgetter
 
 from loaders.canonical import (
     APPLICANT_COLUMNS,
@@ -122,9 +123,9 @@ def _read_rows(stream: Stream, template: str, out: Extracted, cut: bool = False)
         wrapped: tuple[str, ...] = ()
         if run.after:
             after_line = lines[run.after[0]]
-            wrapped = tuple(cells[i].text for i in run.after if lines[i] == after_line)
-        own = tuple(cells[i].text for i in run.own)
-        before = tuple(cells[i].text for i in run.before)
+            wrapped = tuple([cells[i].text for i in run.after if lines[i] == after_line])
+        own = tuple([cells[i].text for i in run.own])
+        before = tuple([cells[i].text for i in run.before])
         key = match_row(own, before, wrapped, template, rows)
         if key is None:
             if kinds != {_EMPTY}:
@@ -144,7 +145,7 @@ def _read_rows(stream: Stream, template: str, out: Extracted, cut: bool = False)
         elif len(values) == WIDTH:
             row.fixed = ()  # read cell by cell below
         elif kinds == {_NUMBER}:
-            row.numbers = tuple(cells[i].text for i in values)
+            row.numbers = tuple([cells[i].text for i in values])
             # The text stops inside the last row: its missing cells were cut off, not lost.
             row.recoverable = not last_of_cut
             if row.recoverable:
@@ -244,14 +245,20 @@ _PATHS = {
 _INFERRED: dict[str, dict[str, Provenance]] = {row: dict.fromkeys(paths, "inferred") for row, paths in _PATHS.items()}
 
 
+_TEXT_OF, _START_OF, _END_OF = itemgetter(4), itemgetter(1), itemgetter(2)  # of a LineCell
+
+
 def _store_counts(out: Extracted, stream: Stream, printed: list[_Row], template: str) -> None:
     """Rows read as printed: in the common case all seven cells are counts, read for all rows at once (one
     pass in C rather than a few comprehensions a row); a row with an empty, dash or decimal cell is read
     cell by cell."""
-    cells, lines = stream.cells, stream.lines
     flat = [i for row in printed for i in row.cells]
+    if not flat:
+        return
+    # The cells and their lines picked, and their texts, starts and ends taken, in C.
+    picked = itemgetter(*flat)(stream.cells) if len(flat) > 1 else (stream.cells[flat[0]],)
     try:
-        counts = list(map(int, [cells[i].text for i in flat]))
+        counts = list(map(int, map(_TEXT_OF, picked)))
     except ValueError:
         for row in printed:
             _store_fixed(out, stream, row, template)
@@ -261,7 +268,9 @@ def _store_counts(out: Extracted, stream: Stream, printed: list[_Row], template:
         row.fixed = fixed = tuple(counts[WIDTH * k : WIDTH * (k + 1)])
         values[row.key].update(zip(APPLICANT_COLUMNS, fixed, strict=True))
     paths = [path for row in printed for path in _PATHS[row.key]]
-    out.locations.update(zip(paths, [(lines[i], cells[i].start, cells[i].end) for i in flat], strict=True))
+    where = itemgetter(*flat)(stream.lines) if len(flat) > 1 else (stream.lines[flat[0]],)
+    spans = zip(where, map(_START_OF, picked), map(_END_OF, picked), strict=True)
+    out.locations.update(zip(paths, spans, strict=True))
 
 
 def _store_fixed(out: Extracted, stream: Stream, row: _Row, template: str) -> None:
@@ -414,20 +423,90 @@ def _settle_jointly(
     if size > _MAX_COMBINATIONS:
         return False
     keys = list(ambiguous)
-    survivors: list[tuple[Vector, ...]] = []
-    for combination in product(*(list(ambiguous[k].candidates) for k in keys)):
-        trial = {**known, **dict(zip(keys, combination, strict=True))}
-        if _all_hold(trial, keys, template):
-            survivors.append(combination)
-    if not survivors:
+    readings = _joint_readings(known, {k: list(ambiguous[k].candidates) for k in keys}, template)
+    if readings is None:
         return False
     settled = False
-    for index, key in enumerate(keys):
-        readings = {combination[index] for combination in survivors}
-        if len(readings) == 1:
-            _settle(out, stream, pending, known, key, readings.pop(), template, by_columns=True)
+    for key in keys:
+        if len(readings[key]) == 1:
+            _settle(out, stream, pending, known, key, readings[key].pop(), template, by_columns=True)
             settled = True
     return settled
+
+
+def _joint_readings(
+    known: dict[str, tuple[int | None, ...]], choices: dict[str, list[Vector]], template: str
+) -> dict[str, set[Vector]] | None:
+    """Per row of ``choices``, its readings that take part in some combination (one reading a row) with which
+    every column identity holds (:func:`_all_hold` of the known rows and the combination); None if none does.
+
+    Each identity and column whose cells are all known or chosen is one equation; a reading's part in all of
+    them is packed into one integer, a field per equation, so that a combination holds when its parts and the
+    known rows' add up to 0. The rows are split in two halves, whose sums meet in a dict: the combinations
+    are not walked one by one."""
+    keys = list(choices)
+    involved = set(keys)
+    equations: list[tuple[dict[str, int], int]] = []
+    for signs in _IDENTITIES[template]:
+        if involved.isdisjoint(signs) or not all(r in known or r in involved for r in signs):
+            continue
+        fixed = [known[r] for r in signs if r not in involved]
+        equations += [(signs, c) for c in range(WIDTH) if all(v[c] is not None for v in fixed)]
+    # Fields wide enough that no sum of a column (at most a few dozen rows) reaches the next one.
+    largest = max(
+        [abs(v) for r in known for v in known[r] if v is not None]
+        + [abs(v) for vectors in choices.values() for vector in vectors for v in vector]
+        + [1]
+    )
+    shift = largest.bit_length() + 8
+    constant = 0
+    for j, (signs, c) in enumerate(equations):
+        for r, sign in signs.items():
+            if r not in involved:
+                constant += sign * known[r][c] << (shift * j)  # type: ignore[operator]
+    parts = {
+        key: [
+            sum(signs[key] * vector[c] << (shift * j) for j, (signs, c) in enumerate(equations) if key in signs)
+            for vector in vectors
+        ]
+        for key, vectors in choices.items()
+    }
+    half = _halves(keys, choices)
+    first, second = keys[:half], keys[half:]
+    # Sum of the second half's parts → per row of it, the readings giving that sum.
+    meets: dict[int, list[set[Vector]]] = {}
+    for combination in product(*(range(len(choices[k])) for k in second)):
+        total = sum(parts[k][i] for k, i in zip(second, combination, strict=True))
+        found = meets.get(total)
+        if found is None:
+            found = meets[total] = [set() for _ in second]
+        for k, i, seen in zip(second, combination, found, strict=True):
+            seen.add(choices[k][i])
+    readings: dict[str, set[Vector]] = {k: set() for k in keys}
+    for combination in product(*(range(len(choices[k])) for k in first)):
+        total = constant + sum(parts[k][i] for k, i in zip(first, combination, strict=True))
+        found = meets.get(-total)
+        if found is None:
+            continue
+        for k, i in zip(first, combination, strict=True):
+            readings[k].add(choices[k][i])
+        for k, seen in zip(second, found, strict=True):
+            readings[k] |= seen
+    return readings if any(readings.values()) else None
+
+
+def _halves(keys: list[str], choices: dict[str, list[Vector]]) -> int:
+    """Where to cut ``keys`` so that the two halves have about as many combinations each."""
+    best, cut = None, 0
+    for h in range(len(keys) + 1):
+        left = right = 1
+        for k in keys[:h]:
+            left *= len(choices[k])
+        for k in keys[h:]:
+            right *= len(choices[k])
+        if best is None or max(left, right) < best:
+            best, cut = max(left, right), h
+    return cut
 
 
 def _all_hold(values: dict[str, tuple[int | None, ...]], involved: list[str], template: str) -> bool:
@@ -459,25 +538,33 @@ def _settle(
     paths = _PATHS[key]
     out.values[key].update(zip(APPLICANT_COLUMNS, vector, strict=True))
     out.provenance.update(_INFERRED[key])
-    cells, lines, locations, numbered = stream.cells, stream.lines, out.locations, row.cells
+    cells, lines, locations = stream.cells, stream.lines, out.locations
+    # Per number of the row: its line, start and end, and whether its text is its digits as printed (then a
+    # value stands in the part of the cell its digits are; else it stands in the whole cell).
+    numbers_at = []
+    for i in row.cells:
+        cell = cells[i]
+        numbers_at.append((lines[i], cell.start, cell.end, cell.end - cell.start == len(cell.text)))
     for path, where in zip(paths, origin, strict=True):
         if where is not None:
             k, start, end = where
-            i = numbered[k]
-            cell = cells[i]
-            if cell.end - cell.start == len(cell.text):  # digits as printed: the part of the cell this value is
-                locations[path] = (lines[i], cell.start + start, cell.start + end)
-            else:
-                locations[path] = (lines[i], cell.start, cell.end)
-    label = _label(key, template)
-    printed = " ".join(row.numbers)
+            line, first, last, exact = numbers_at[k]
+            locations[path] = (line, first + start, first + end) if exact else (line, first, last)
+    code, message = _settled_message(row.numbers, vector, by_columns)
+    out.issues.append(issue(code, row.line, f"§3 row 「{_label(key, template)}」 (line {row.line}): {message}"))
+
+
+@lru_cache(maxsize=8192)
+def _settled_message(numbers: tuple[str, ...], vector: Vector, by_columns: bool) -> tuple[IssueCode, str]:
+    """What a settled row's issue says of how it was read. A row's candidates and splits are those of its
+    numbers (:func:`_readings`), so this is one per numbers and reading: cached, as ``0000000`` read as seven
+    zeros recurs in every glued report."""
+    _, glued_splits = _readings(numbers)
     how = "the row sum and the column identities" if by_columns else "the row sum"
-    if vector in row.splits or (row.glued and _cuts_into(row.numbers, vector)):
-        code, message = IssueCode.GLUED_CELLS_SPLIT, f"「{printed}」 read as {describe(vector)}: the only split {how} allow"
-    else:
-        code = IssueCode.ROW_CELLS_INFERRED
-        message = f"{len(row.numbers)} numbers for {WIDTH} columns; placed by the table's identities"
-    out.issues.append(issue(code, row.line, f"§3 row 「{label}」 (line {row.line}): {message}"))
+    if vector in glued_splits or (bool(glued_splits) and _cuts_into(numbers, vector)):
+        printed = " ".join(numbers)
+        return IssueCode.GLUED_CELLS_SPLIT, f"「{printed}」 read as {describe(vector)}: the only split {how} allow"
+    return IssueCode.ROW_CELLS_INFERRED, f"{len(numbers)} numbers for {WIDTH} columns; placed by the table's identities"
 
 
 def _aligned(row: _Row, vector: Vector) -> Origin:
@@ -521,6 +608,8 @@ def _confirm_splits(
     confirms it (unchecked, only a split whose every cut is forced stands). (A report whose printed numbers
     do not add up offers no such reading, and keeps its rows as printed.)
     """
+    if not any(row.glued and row.fixed is None and key in known for key, row in rows.items()):
+        return  # no split to confirm (the common table)
     # Each identity's sum per column over the settled rows (zero where it holds), or None if one is unsettled.
     sums: list[tuple[dict[str, int], Vector | None]] = []
     for signs in _IDENTITIES[template]:
@@ -543,11 +632,15 @@ def _confirm_splits(
         if vector in checked:
             continue  # a column identity over settled rows confirms it
         doubt = None
-        for required in _required_vectors(key, rows, known, template):
+
+        def lost_a_cell(required: Vector, row: _Row = row, vector: tuple[int | None, ...] = vector) -> bool:
+            """Whether the row's digits are exactly ``required`` less one cell (and it is not the split)."""
             shorter = (required[:z] + required[z + 1 :] for z in range(WIDTH))
-            if required != vector and min(required) >= 0 and any(_cuts_into(row.numbers, v) for v in shorter):
-                doubt = f"the column identities give {describe(required)} with a cell left out"
-                break
+            return required != vector and min(required) >= 0 and any(_cuts_into(row.numbers, v) for v in shorter)
+
+        required = _first_required(key, rows, known, template, lost_a_cell)
+        if required is not None:
+            doubt = f"the column identities give {describe(required)} with a cell left out"
         if doubt is None and _freedom(row) > 1:
             if checked:
                 doubt = f"the column identities give {describe(checked[0])}"
@@ -578,29 +671,72 @@ def _freedom(row: _Row) -> int:
     return len(splits(row.numbers, WIDTH))
 
 
-def _required_vectors(
-    key: str, rows: dict[str, _Row], known: dict[str, tuple[int | None, ...]], template: str
-) -> list[Vector]:
-    """What each column identity says row ``key`` must be, from the other rows' readings — settled, or each
-    candidate of a row still unsettled (a few combinations at most)."""
-    found: list[Vector] = []
+def _first_required(
+    key: str,
+    rows: dict[str, _Row],
+    known: dict[str, tuple[int | None, ...]],
+    template: str,
+    accept: Callable[[Vector], bool],
+) -> Vector | None:
+    """The first of what the column identities say row ``key`` must be, from the other rows' readings —
+    settled, or each candidate of a row still unsettled — that ``accept`` takes: identity by identity, the
+    combinations of the unsettled rows' candidates in order.
+
+    A row's part in the sum is packed into one integer (a field per column), so that a combination is summed
+    in C; each distinct sum is unpacked and offered to ``accept`` once."""
     for signs in _IDENTITIES[template]:
         if key not in signs:
             continue
+        factor = -signs[key]
         others = [r for r in signs if r != key]
-        choices: list[list[tuple[int | None, ...]]] = []
+        choices: list[list[Vector]] = []
         for r in others:
             if r in known and None not in known[r]:
-                choices.append([known[r]])
+                choices.append([known[r]])  # type: ignore[list-item]
             elif r in rows and 0 < len(rows[r].candidates) <= 8 and r not in known:
                 choices.append(list(rows[r].candidates))
             else:
                 break
         else:
-            for combination in product(*choices):
-                rows_ = [tuple(v or 0 for v in vector) for vector in combination]  # complete: no None here
-                found.append(_signed_sum(signs, others, rows_, -signs[key]))
-    return found
+            largest = max([abs(v) for vectors in choices for vector in vectors for v in vector] + [1])
+            width = largest.bit_length() + 8  # a field holds the sum of a few dozen rows with room to spare
+            terms = [
+                [_packed(vector, width) * (1 if signs[r] == factor else -1) for vector in vectors]
+                for r, vectors in zip(others, choices, strict=True)
+            ]
+            base = sum(t[0] for t in terms if len(t) == 1)
+            varying = [t for t in terms if len(t) > 1]
+            seen: set[int] = set()
+            for combination in product(*varying):
+                total = base + sum(combination)
+                if total in seen:
+                    continue
+                seen.add(total)
+                vector = _unpacked(total, width)
+                if accept(vector):
+                    return vector
+    return None
+
+
+def _packed(vector: Vector, width: int) -> int:
+    """``vector`` as one integer, a ``width``-bit field per value (values of either sign)."""
+    packed = 0
+    for v in reversed(vector):
+        packed = (packed << width) + v
+    return packed
+
+
+def _unpacked(packed: int, width: int) -> Vector:
+    """Inverse of :func:`_packed` (each field's value below ``2 ** (width - 1)`` in size)."""
+    mask, half = (1 << width) - 1, 1 << (width - 1)
+    values = []
+    for _ in range(WIDTH):
+        v = packed & mask
+        if v >= half:
+            v -= 1 << width
+        values.append(v)
+        packed = (packed - v) >> width
+    return tuple(values)
 
 
 # What was not read ---------------------------------------------------------------------------------------

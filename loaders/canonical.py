@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import repeat
 from typing import Any, Literal
 
 Value = int | Decimal | None
@@ -185,7 +186,8 @@ def empty_proactive(template: str) -> dict[str, dict[str, Value]]:
 
 
 def empty_applications(template: str) -> dict[str, dict[str, Value]]:
-    return {row: dict.fromkeys(APPLICANT_COLUMNS) for row in APPLICATION_ROWS[template]}
+    rows = APPLICATION_ROWS[template]
+    return dict(zip(rows, map(dict.fromkeys, repeat(APPLICANT_COLUMNS, len(rows))), strict=True))  # (built in C)
 
 
 def empty_reviews() -> dict[str, dict[str, Value]]:

@@ -112,11 +112,19 @@ _PROSE_SPANS = re.compile(
 )
 # Every prose span holds one of these: a text without any has none, and is not scanned for them.
 _PROSE_MARKS = (":", "-", "—", "~", "至", "月", ".", "/")
+# More narrowly, every prose span holds a digit, perhaps spaces, a mark, perhaps spaces and a digit; so a mark
+# after a digit or a space and before a digit is in each. Scanned for from the mark, which is rare where
+# digits are many: a glued table has few such marks, and then its digits are not scanned for prose at all.
+_PROSE_HINT = re.compile(r"[-./年:—~至](?<=[\d\s].)\s*\d")
 _VALUE_SUFFIX = re.compile(r"万?元")
 # What may follow a number, in one match: a unit (prose), a numbering mark (a row number), a currency suffix.
 _AFTER = re.compile(
     f"(?P<unit>{_UNIT_AFTER.pattern})|(?P<numbering>{_NUMBERING_AFTER.pattern})|(?P<suffix>{_VALUE_SUFFIX.pattern})"
 )
+# A number right after a Latin letter (``A1``), 第, ``@``, ``_`` or ``#``, or at the very start of the text, or
+# right before a Latin letter is not a value. (Set lookups, rather than a test per character class.)
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_NOT_AFTER = _LETTERS | {"第", "@", "_", "#", ""}
 _DIGIT = re.compile(r"\d")
 _SEPARATORS = re.compile(r"[\s,;:/|、.。:;]*")
 
@@ -124,7 +132,11 @@ _SEPARATORS = re.compile(r"[\s,;:/|、.。:;]*")
 def _glued(text: str, base: int, col: int) -> list[LineCell]:
     """Cells of a text that may hold table values glued to labels (``规章000规范性文件898989``)."""
     values: list[tuple[int, int, str]] = []  # (start, end of the cell span, canonical digits)
-    prose = [m.span() for m in _PROSE_SPANS.finditer(text)] if any(c in text for c in _PROSE_MARKS) else []
+    prose = (
+        [m.span() for m in _PROSE_SPANS.finditer(text)]
+        if any(c in text for c in _PROSE_MARKS) and _PROSE_HINT.search(text) is not None
+        else []
+    )
     for m in _IN_TEXT.finditer(text):
         s, e = m.span()
         token = m.group()
@@ -133,9 +145,8 @@ def _glued(text: str, base: int, col: int) -> list[LineCell]:
         before = text[s - 1] if s > 0 else ""
         after = text[e] if e < len(text) else ""
         if (
-            (before.isascii() and before.isalpha())
-            or (after.isascii() and after.isalpha())
-            or before in "第@_#"
+            before in _NOT_AFTER
+            or after in _LETTERS
             or (before == "(" and after == ")")
             or (prose and any(ps < e and s < pe for ps, pe in prose))  # partly prose: not a value
         ):
@@ -158,8 +169,13 @@ def _glued(text: str, base: int, col: int) -> list[LineCell]:
         return [LineCell(col, base + lead, base + lead + len(stripped), _TEXT, stripped)]
     cells: list[LineCell] = []
     pos = 0
+    separators = _SEPARATORS.fullmatch
     for s, e, digits in values:
-        _text_piece(text, pos, s, base, col, cells)
+        if not separators(text, pos, s):  # (:func:`_text_piece`, inline: this runs for every value)
+            piece = text[pos:s]
+            stripped = piece.strip()
+            start = base + pos + len(piece) - len(piece.lstrip())
+            cells.append(_NEW(LineCell, (col, start, start + len(stripped), _TEXT, stripped)))
         cells.append(_NEW(LineCell, (col, base + s, base + e, _NUMBER, digits)))
         pos = e
     _text_piece(text, pos, len(text), base, col, cells)
@@ -241,6 +257,16 @@ def _pipe_cells(line: str) -> list[LineCell]:
 @lru_cache(maxsize=32768)
 def line_cells(line: str) -> tuple[LineCell, ...]:
     """The cells of one line. Cached: table lines (``0⇥0⇥0``, labels, headers) recur within and across reports."""
+    return _read_line(line)
+
+
+# Longer lines are read without the cache: a crawled page's tables run together on one line are that page's
+# alone, and cached they would keep hundreds of cells each alive, for the garbage collector to walk through
+# at every full collection.
+_CACHED_LENGTH = 500
+
+
+def _read_line(line: str) -> tuple[LineCell, ...]:
     if not line or line.isspace():
         return ()
     if "\t" in line:
@@ -276,8 +302,11 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> Stream:
         _tokenize_paragraphs(stream, first, base, pieces)
         return stream
     cells, lines = stream.cells, stream.lines
-    if pieces[0]:
-        stream.add(first, _shifted(line_cells(pieces[0]), base))
+    head = pieces[0]
+    if len(head) > _CACHED_LENGTH and "\t" not in head and "|" not in head and not head.isspace():
+        stream.add(first, _field_cells(head, base, 0))  # read in place: no cells to shift
+    elif head:
+        stream.add(first, _shifted(line_cells(head) if len(head) <= _CACHED_LENGTH else _read_line(head), base))
     number = first
     for piece in pieces[1:]:
         number += 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from loaders.normalize import compact
 
@@ -27,8 +28,10 @@ _YEAR_WORD = re.compile(r"(?<!\d)20\d{2}年度?")
 _LATEST = date.today().year + 1
 
 
+@lru_cache(maxsize=1024)
 def _title_year(title: str) -> re.Match[str] | None:
-    """The report year of a title: a plausible year, one written with 年 first."""
+    """The report year of a title: a plausible year, one written with 年 first. (Cached: a report's title is
+    asked for its year several times.)"""
     found = [m for m in _YEAR.finditer(title) if 2007 < int(m.group(1) or m.group(2)) <= _LATEST]
     with_word = [m for m in found if m.group(1)]
     chosen = with_word or found

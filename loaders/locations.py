@@ -4,18 +4,20 @@ The parser reads the normal form (:mod:`loaders.normalize`); people, and the das
 the document as it arrived. Normalisation keeps lines, but not always columns: full-width forms fold
 (``（一）`` stays three characters, ``㈠`` becomes three), spaces between Chinese characters go, Markdown
 prefixes and flipbook page prefixes go, pinyin residue goes. A line whose length did not change is mapped
-column for column; another is aligned character by character.
+column for column; one that only lost spaces between Chinese characters is mapped around them; another is
+aligned character by character.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cached_property
 from itertools import compress, count
 from operator import ne
 
 from loaders.canonical import Location
-from loaders.normalize import fold_compatibility
+from loaders.normalize import CJK_SPACES, fold_compatibility
 
 _PREFIX = re.compile(r"^(?:[ \t]*Page\s+\d+\s*[-–—:]\s*|#{1,6}[ ]*|[-*+][ ]+(?=\S))")
 _RESIDUE = re.compile(r"\[bookmark:[^\]]*\]|\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]{1,7}\)")
@@ -59,6 +61,8 @@ def align(raw: str, norm: str) -> list[int]:
         # Full-width forms folded first, in C, column for column: what differs is then only what was dropped
         # or converted, and the equal stretches between are long.
         raw = folded
+    if raw and len(norm) < len(raw) and CJK_SPACES.sub("", raw) == norm:
+        return _without_spaces(raw)
     out = [0] * (len(norm) + 1)
     i = j = 0
     prefix = _PREFIX.match(raw)
@@ -91,6 +95,21 @@ def align(raw: str, norm: str) -> list[int]:
     return out
 
 
+def _without_spaces(raw: str) -> list[int]:
+    """:func:`align`'s map when normalising only took out runs of spaces between Chinese characters (the
+    commonest difference, on a crawled page's one long line): every other column kept in order. The runs
+    stand between two characters kept, so the line's last column is kept and the column past the end is
+    ``len(raw)``."""
+    out: list[int] = []
+    kept = 0
+    for m in CJK_SPACES.finditer(raw):
+        out += range(kept, m.start())
+        kept = m.end()
+    out += range(kept, len(raw))
+    out.append(len(raw))
+    return out
+
+
 class Locator:
     """Maps locations in the normal form of a document to locations in its stored text, a line at a time."""
 
@@ -98,15 +117,22 @@ class Locator:
         self._raw = raw_lines
         self._norm = norm_lines
         self._maps: dict[int, list[int]] = {}
-        # 1-based lines whose columns moved; every other location stands as it is. (Compared in C.)
-        self.moved = frozenset(compress(count(1), map(ne, map(len, raw_lines), map(len, norm_lines))))
+
+    @cached_property
+    def moved(self) -> frozenset[int]:
+        """1-based lines whose columns moved; every other location stands as it is. (Compared in C.)"""
+        return frozenset(compress(count(1), map(ne, map(len, self._raw), map(len, self._norm))))
 
     def all(self, locations: dict[str, Location]) -> dict[str, Location]:
         """``locations`` in the stored text."""
-        if not self.moved:
-            return locations
-        moved = self.moved
-        maps = {line: self._map(line) for line in {where[0] for where in locations.values()} & moved}
+        # Only the lines holding a location are compared, not every line of the document.
+        raw, norm = self._raw, self._norm
+        last = min(len(raw), len(norm))
+        maps = {
+            line: self._map(line)
+            for line in {where[0] for where in locations.values()}
+            if 0 < line <= last and len(raw[line - 1]) != len(norm[line - 1])
+        }
         if not maps:
             return locations
         # (A comprehension: one pass without a method call per location.)

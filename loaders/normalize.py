@@ -25,13 +25,14 @@ import opencc
 _BOOKMARK = re.compile(r"\[bookmark:[^\]\n]*\]")
 # Only at column 0: a leading tab is an empty first cell and must survive.
 _MARKDOWN_MARKS = ("#", "-", "*", "+")
+_MARKDOWN_LINE = re.compile("\n[" + re.escape("".join(_MARKDOWN_MARKS)) + "]")  # a line starting with one
 _MARKDOWN_PREFIX = re.compile(r"^(?:#{1,6}[ ]*|[-*+][ ]+(?=\S))", re.M)
 # A run of spaces with a Chinese character (or CJK punctuation) on both sides: OCR's word breaks. Lookarounds,
 # not a callback per run, so that ``sub`` stays in C.
 _CJK = "\u4e00-\u9fff“”、。《》"
 # The pattern starts with its literal space (the look-behind follows it) so that the engine scans for spaces
 # instead of trying every position.
-_CJK_SPACES = re.compile(f" (?<=[{_CJK}] ) *(?=[{_CJK}])")
+CJK_SPACES = re.compile(f" (?<=[{_CJK}] ) *(?=[{_CJK}])")
 # The Unicode blocks holding compatibility characters these documents use (full-width forms, ideographic
 # space, typographic spaces, circled numbers, Kangxi radicals, CJK compatibility ideographs). NFKC of just
 # these characters equals NFKC of the whole text here, at a fifth of the cost. The group makes ``split`` keep
@@ -136,9 +137,9 @@ def normalize(text: str) -> Normalized:
         text = _PAGE_PREFIX.sub("", text)
     if "P." in text or "页" in text or "\n-" in text:
         text = _PAGE_LINE.sub("", text)
-    if text[:1] in _MARKDOWN_MARKS or any(f"\n{mark}" in text for mark in _MARKDOWN_MARKS):
+    if text[:1] in _MARKDOWN_MARKS or _MARKDOWN_LINE.search(text) is not None:
         text = _MARKDOWN_PREFIX.sub("", text)  # (``in`` scans in C; the regex visits every line start)
-    return Normalized(_CJK_SPACES.sub("", text), simplified, removed)
+    return Normalized(CJK_SPACES.sub("", text), simplified, removed)
 
 
 def normalize_text(text: str) -> str:

@@ -146,10 +146,12 @@ def parse_text(text: str, *, year: int | None = None, agency: str | None = None)
         applications=applications.values,
         reviews=reviews.values,
     )
-    locate = Locator(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), lines)
+    stored = text.replace("\r\n", "\n").replace("\r", "\n")
+    # A text normalising left as it was needs no mapping back (compared in C, without splitting it).
+    locate = Locator(stored.split("\n"), lines) if stored != body else None
     for _, table in extracted:
         report.provenance.update(table.provenance)
-        report.locations.update(locate.all(table.locations))
+        report.locations.update(table.locations if locate is None else locate.all(table.locations))
         issues.extend(table.issues)
     for n in (1, 2, 3, 4, 5):
         if n not in sections:

@@ -81,40 +81,54 @@ def _walk(
     spans: list[tuple[int, int, int]] = []
     # Digits left from the start of each token to the end of the run.
     after = [*accumulate(map(len, reversed(tokens)), initial=0)][::-1]
+    last = len(tokens) - 1
+    # Each token's digits as numbers, so that a cell's value grows a digit at a time as its end moves on.
+    digit_values = [list(map(int, token)) for token in tokens]
 
     def walk(ti: int, pos: int, total: int) -> bool:
         """Cut token ``ti`` from ``pos`` on; False once too many candidates were found."""
-        if len(values) == width:
-            if ti == len(tokens) and (target is None or total == target):
-                found.append((tuple(values), tuple(spans)))
-            return len(found) <= MAX_CANDIDATES
         token = tokens[ti]
         size, count = len(token), len(values)
         cells_after = width - count - 1
         digits_after = size + after[ti + 1]  # from the start of this token to the end of the run
+        leaves = closing.get(count)
+        if not cells_after:
+            # The last cell: the rest of the run, if that is what is left of the last token.
+            if ti != last or size - pos > max_digits or (token[pos] == "0" and size - pos > 1):
+                return True
+            value = int(token[pos:])
+            if (target is not None and total + value != target) or (
+                leaves is not None and sum(values[i] for i in leaves) != value
+            ):
+                return True
+            found.append(((*values, value), (*spans, (ti, pos, size))))
+            return len(found) <= MAX_CANDIDATES
         # Where this cell may end, shortest first: leaving the cells after it at most ``max_digits`` digits each
         # and at least one; a cell starting with 0 is that 0; and where the later tokens need every cell that
         # is left, at the end of its token.
-        lo = max(pos + 1, digits_after - cells_after * max_digits, size if cells_after == len(tokens) - ti - 1 else 0)
+        lo = max(pos + 1, digits_after - cells_after * max_digits, size if cells_after == last - ti else 0)
         hi = min(pos + 1 if token[pos] == "0" else size, pos + max_digits, digits_after - cells_after)
+        if lo > hi:
+            return True
+        value = int(token[pos : lo - 1]) if lo - 1 > pos else 0
+        digits = digit_values[ti]
         for end in range(lo, hi + 1):
-            finished = end == size
-            value = int(token[pos:end])
+            value = value * 10 + digits[end - 1]  # int(token[pos:end])
             if target is not None and total + value > target:
                 break
-            leaves = closing.get(count)
             if leaves is not None and sum(values[i] for i in leaves) != value:
                 continue
             values.append(value)
             spans.append((ti, pos, end))
-            going = walk(ti + 1, 0, total + value) if finished else walk(ti, end, total + value)
+            going = walk(ti + 1, 0, total + value) if end == size else walk(ti, end, total + value)
             values.pop()
             spans.pop()
             if not going:
                 return False
         return True
 
-    walk(0, 0, 0)
+    if width > 0 and tokens:
+        walk(0, 0, 0)
     return tuple(found)
 
 
