@@ -85,9 +85,9 @@ def selection(info: GraphQLResolveInfo) -> tuple[Selected, ...] | None:
     """What the current field selects, fragments inlined; None when it cannot be planned (directives,
     arguments below the root field, a response key asked twice). Worked out once per field node."""
     nodes = info.field_nodes
-    if len(nodes) != 1 or nodes[0].directives or nodes[0].selection_set is None:
-        return None
     node = nodes[0]
+    if len(nodes) != 1 or node.directives or node.selection_set is None:
+        return None
     field = info.parent_type.fields[node.name.value]
     found = _SELECTIONS.get(id(node))
     if found is not None and found[0] is node and found[1] is field:
