@@ -195,6 +195,7 @@ class _Shape:
     node: str | None  # the JSON expression of a node over the page's row ``r``, if nodes are selected
     fields: tuple[Selected, ...]
     counted: bool
+    cursors: bool  # whether an edge's cursor or pageInfo's start or end cursor is asked for
 
 
 _SHAPES: dict[tuple[Selected, ...], _Shape | None] = {}
@@ -232,7 +233,9 @@ def _plan_shape(schema: Any, fields: tuple[Selected, ...]) -> _Shape | None:
     node = report_json(schema, nodes[0], "r") if nodes else None
     if nodes and node is None:
         return None
-    return _Shape(node, fields, any(f.name == "totalCount" for f in fields))
+    cursors = any(f.name in ("cursor", "startCursor", "endCursor")
+                  for field in fields if field.name in ("edges", "pageInfo") for f in field.fields or ())
+    return _Shape(node, fields, any(f.name == "totalCount" for f in fields), cursors)
 
 
 async def _planned(info: Info[Context, None], filter: ReportFilter | None, order: str, page: Page) -> Planned | None:
@@ -251,8 +254,11 @@ async def _planned(info: Info[Context, None], filter: ReportFilter | None, order
     keys = ORDERS[order]
     nodes = row["nodes"] or []
     shown = nodes[: page.limit]
-    sort_keys = list(zip(*(row[k.name] or [] for k in keys), strict=True))[: page.limit]
-    cursors = _cursors(order, page, sort_keys)
+    if shape.cursors:
+        sort_keys = list(zip(*(row[k.name] or [] for k in keys), strict=True))[: page.limit]
+        cursors: Sequence[str | None] = _cursors(order, page, sort_keys)
+    else:  # none is asked for: none is encoded
+        cursors = [None] * len(shown)
     return Planned(_connection(shape.fields, shown, cursors, page, has_next=len(nodes) > page.limit,
                                total=row["total"]))
 
@@ -281,7 +287,7 @@ def _page_statement(shape: _Shape, filter: ReportFilter | None, order: str, page
     )
 
 
-def _connection(fields: Sequence[Selected], nodes: Sequence[str | None], cursors: Sequence[str], page: Page, *,
+def _connection(fields: Sequence[Selected], nodes: Sequence[str | None], cursors: Sequence[str | None], page: Page, *,
                 has_next: bool, total: int | None) -> dict[str, Any]:
     """The connection's response under the query's response keys; each node is the database's JSON as it is."""
     out: dict[str, Any] = {}
@@ -300,7 +306,7 @@ def _connection(fields: Sequence[Selected], nodes: Sequence[str | None], cursors
     return out
 
 
-def _edge(fields: Sequence[Selected], node: str | None, cursor: str) -> dict[str, Any]:
+def _edge(fields: Sequence[Selected], node: str | None, cursor: str | None) -> dict[str, Any]:
     edge: dict[str, Any] = {}
     for field in fields:
         if field.name == "cursor":

@@ -234,3 +234,22 @@ async def test_total_count_is_the_count_of_the_reports_the_filter_keeps(counted:
     assert rollup == (not any(name in filter for name in ("hasInconsistency", "search")))
     assert (await api.data(query, {"f": json.loads(filter)}))["reports"]["totalCount"] == want
     assert want > 0
+
+
+@pytest.mark.parametrize("connection", [
+    "totalCount edges { node { id title } }",  # no cursor asked for: none is encoded
+    "pageInfo { hasNextPage hasPreviousPage } edges { node { id } }",
+    "pageInfo { endCursor } edges { node { id } }",
+    "edges { cursor }",
+])
+async def test_a_page_reads_the_same_planned_and_resolved_whichever_cursors_it_asks_for(apis: tuple[Api, Api],
+                                                                                         connection: str):
+    planned, resolved = apis
+    query = f"""query($after: String) {{ reports(first: 3, after: $after, orderBy: YEAR_DESC,
+      filter: {{includeSynthetic: true}}) {{ {connection} }} }}"""
+    cursor = (await planned.data(PAGE, {"first": 3, "after": None, "order": "YEAR_DESC",
+                                        "filter": {"includeSynthetic": True}}))["reports"]["pageInfo"]["endCursor"]
+    for after in (None, cursor):
+        got = await planned.post(query, {"after": after})
+        assert got == await resolved.post(query, {"after": after})
+        assert got["data"]["reports"]
