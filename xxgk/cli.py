@@ -539,8 +539,10 @@ def serve(
     log_config["handlers"]["plain"] = {"class": "logging.StreamHandler", "formatter": "plain",
                                        "stream": "ext://sys.stdout"}
     log_config["loggers"]["xxgk"] = {"handlers": ["plain"], "level": "INFO", "propagate": False}
+    from xxgk.http_protocol import CoalescingHttpToolsProtocol
+
     options: dict[str, Any] = dict(factory=True, host=host, port=port, workers=workers, log_level="info",
-                                   access_log=False, log_config=log_config)
+                                   access_log=False, log_config=log_config, http=CoalescingHttpToolsProtocol)
     if workers == 1 or not hasattr(socket, "SO_REUSEPORT"):
         uvicorn.run("api.app:create_app", **options)
         return
