@@ -57,13 +57,14 @@ def leaf_input(cls: type[T]) -> type[T]:
     Strawberry's type definition, which it calls instead of its own conversion.
     """
     definition = cls.__strawberry_definition__  # type: ignore[attr-defined]
-    plans: dict[int, _Plan] = {}
+    # id(schema config) → (that config, the plan): holding the config keeps its id from being reused.
+    plans: dict[int, tuple[Any, _Plan]] = {}
 
     def from_input(type_: type, value: Mapping[str, Any], context: InputContext) -> Any:
-        plan = plans.get(id(context.config))
-        if plan is None:
-            plan = plans[id(context.config)] = _plan(definition, context)
-        fields, unset = plan
+        found = plans.get(id(context.config))
+        if found is None or found[0] is not context.config:
+            found = plans[id(context.config)] = (context.config, _plan(definition, context))
+        fields, unset = found[1]
         kwargs: dict[str, Any] = dict(unset)
         for graphql_name, python_name, field_type in fields:
             if graphql_name in value:
