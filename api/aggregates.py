@@ -285,14 +285,25 @@ def _rollup_statement(filter: ReportFilter | None, dimensions: Sequence[SummaryD
     return statement
 
 
-def _rollup_conditions(f: ReportFilter | None) -> list[ColumnElement[bool]]:
+def rollup_count(filter: ReportFilter | None) -> Any:
+    """How many reports ``filter`` keeps, summed from ``summary_rollup`` (for a filter it answers, see
+    :func:`rollup_answers`): exact, as the writer keeps the rollup in the transaction that writes the
+    reports, and a sum over a few hundred rows where ``count(*)`` reads an index entry per report."""
+    s = models.SummaryRollup.__table__.c
+    grain = "region" if filter is not None and filter.region_code is not None else "province"
+    total = func.coalesce(func.sum(s.reports), 0)
+    conditions = _rollup_conditions(filter, subtree="counted_region_tree")  # beside the page's own region_tree
+    return select(cast(total, BigInteger)).where(s.grain == grain, *conditions).scalar_subquery()
+
+
+def _rollup_conditions(f: ReportFilter | None, subtree: str = "region_tree") -> list[ColumnElement[bool]]:
     """The filter over ``summary_rollup``, field by field as ``api.filters`` states it over the reports."""
     s = models.SummaryRollup.__table__.c
     if f is None:
         return synthetic_conditions(f, s.synthetic)
     conditions = year_template_conditions(f, s.year, s.template)
     if f.region_code is not None:
-        conditions.append(s.region_code.in_(region_subtree(f.region_code)))
+        conditions.append(s.region_code.in_(region_subtree(f.region_code, subtree)))
     if f.kind is not None:
         conditions.append(s.kind == bindparam("filter_kind", value_of(f.kind)))
     return conditions + synthetic_conditions(f, s.synthetic)

@@ -8,11 +8,13 @@ the time of a response with thousands of cells (100 reports × 25 §3 rows × 8 
 
 A field is *plain* when its value is read from the object and needs nothing of the request: an attribute
 (no resolver), or a resolver that takes only ``self`` (no arguments, no ``info``), is synchronous and has
-no field extension — ``Applications.rows``, ``Consistency.ok``. A plain field's type may be a built-in
+no field extension — ``Applications.rows``, ``Consistency.ok`` — or such a resolver that also takes scalar or
+enum arguments (``Applications.row(key:)``), their values coerced and converted once per field and execution
+as Strawberry converts them. A plain field's type may be a built-in
 scalar, an object whose selected fields are all plain (a group's ``province { code name }``), or a list of
 such objects (``applications { rows { key total } }``); an object whose selected fields are all plain is
 then built in one loop, however deeply it nests. Anything unusual (a null in a non-null field, a value
-the scalar refuses, a resolver that raises, arguments, middleware) goes the ordinary way, so errors read
+the scalar refuses, a resolver that raises, arguments of input types, middleware) goes the ordinary way, so errors read
 exactly as before. No resolver runs twice: what a ``self``-only resolver returned or raised is kept for the
 execution, and an object that goes the ordinary way reuses it (a raised error is reported where it was
 raised, as graphql-core reports it).
@@ -30,7 +32,7 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Callable
-from functools import cache
+from functools import cache, partial
 from typing import Any, cast
 
 from graphql import (
@@ -46,8 +48,10 @@ from graphql import (
     specified_scalar_types,
 )
 from graphql.execution.executor import to_nodes
+from graphql.execution.values import get_argument_values
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.arguments import _is_leaf_type, _is_optional_leaf_type, convert_arguments
 from strawberry.types.field import StrawberryField
 
 from api.planner import Planned
@@ -106,18 +110,46 @@ def _read_source(field: GraphQLField, resolvers: bool) -> Source | None:
         if not getattr(field.resolve, "_is_default", False):
             return None
         return definition.python_name, value_type, nullable
+    resolver = _plain_resolver(definition) if resolvers else None
+    if resolver is None or resolver.arguments:
+        return None
+    return _Calling(cast(Callable[[Any], Any], resolver.wrapped_func)), value_type, nullable
+
+
+def _plain_resolver(definition: StrawberryField) -> Any:
+    """The field's resolver when it is synchronous, has no field extension and asks for ``self`` alone of what
+    Strawberry passes (no ``info``, ``root`` or ``parent``); else None."""
     resolver = definition.base_resolver
     if (
-        not resolvers
-        or resolver is None
+        resolver is None
         or definition.extensions
         or resolver.is_async
-        or resolver.arguments
         or resolver.self_parameter is None
         or {p for p in resolver.reserved_parameters.values() if p is not None} != {resolver.self_parameter}
     ):
         return None
-    return _Calling(cast(Callable[[Any], Any], resolver.wrapped_func)), value_type, nullable
+    return resolver
+
+
+def _argued_source(field: GraphQLField, node: Any, variables: Any, converter: Any) -> Source | None:
+    """How a field with arguments is read under ``node``: its resolver called with the arguments' values,
+    coerced and converted once per execution as Strawberry would (scalars and enums only), else None."""
+    definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if not isinstance(definition, StrawberryField) or definition.is_basic_field or converter is None:
+        return None
+    resolver = _plain_resolver(definition)
+    registry = converter.scalar_registry
+    if resolver is None or not all(_is_leaf_type(a.type, registry) or _is_optional_leaf_type(a.type, registry)
+                                   for a in definition.arguments):
+        return None
+    try:
+        values = get_argument_values(field, node, variables)
+        kwargs = convert_arguments(values, definition.arguments, scalar_registry=registry, config=converter.config)
+    except Exception:  # noqa: BLE001 - a value graphql-core refuses: the ordinary path reports it
+        return None
+    nullable = not isinstance(field.type, GraphQLNonNull)
+    value_type = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
+    return _Calling(partial(resolver.wrapped_func, **kwargs)), value_type, nullable
 
 
 class _Calling:
@@ -191,13 +223,17 @@ class ExecutionContext(PlannedExecutionContext):
         # plain). Holding the set keeps its id from being reused.
         self._object_plans: dict[int, tuple[Any, GraphQLObjectType, ObjectPlans | None]] = {}
         self._resolved: Resolved = {}
+        self._converter = converter if self._resolvers else None
+        # (id(node), id(field)) → (node, field, how it is read): a field with arguments is read by one reader
+        # per node and execution, so what it gave is remembered as for any other resolver.
+        self._argued: dict[tuple[int, int], tuple[Any, GraphQLField, Source | None]] = {}
 
     def _field_plan(self, field: GraphQLField | None, field_details_list: Any) -> FieldPlan | None:
         """The plan of one plain field under these nodes, or None."""
         node = field_details_list[0].node
-        if field is None or node.arguments or self._middlewares:
+        if field is None or self._middlewares:
             return None
-        found = _source(field, self._resolvers)
+        found = self._argued_source(field, node) if field.args else _source(field, self._resolvers)
         if found is None:
             return None
         read, value_type, nullable = found
@@ -221,6 +257,14 @@ class ExecutionContext(PlannedExecutionContext):
             plans = self._subfields_plan(object_type, field_details_list)
             return None if plans is None else (LIST, (reader, object_type, nullable, item_nullable, plans))
         return None
+
+    def _argued_source(self, field: GraphQLField, node: Any) -> Source | None:
+        key = (id(node), id(field))
+        entry = self._argued.get(key)
+        if entry is None or entry[0] is not node or entry[1] is not field:
+            entry = (node, field, _argued_source(field, node, self.variable_values, self._converter))
+            self._argued[key] = entry
+        return entry[2]
 
     def _streamed(self, field_details_list: Any) -> bool:
         # @stream needs a path only the ordinary executor tracks; the plain path never builds one.

@@ -9,12 +9,13 @@ import strawberry
 from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, select
 
 from api.errors import UserError, shown
-from api.inputs import MAX_SEARCH_CHARS, YEAR_RANGE, int_argument, text_argument
+from api.inputs import MAX_SEARCH_CHARS, YEAR_RANGE, int_argument, leaf_input, text_argument
 from api.types.enums import AgencyKind, Template
 from checks import CHECK_CODES
 from db import models
 
 
+@leaf_input
 @strawberry.input(description="Narrows a list of reports (or of agencies, by their reports). Fields combine with AND.")
 class ReportFilter:
     year: int | None = None
@@ -39,11 +40,11 @@ class ReportFilter:
         default=False, description="Also keep synthetic test data (left out unless asked for; `synthetic` wins).")
 
 
-def region_subtree(code: str) -> Select[Any]:
-    """The codes of a region and of every region below it (a recursive CTE over parent_code)."""
+def region_subtree(code: str, name: str = "region_tree") -> Select[Any]:
+    """The codes of a region and of every region below it (a recursive CTE over parent_code, named ``name``:
+    two in one statement need two names)."""
     region = models.Region
-    tree = select(region.code).where(region.code == bindparam("filter_region_code", code)).cte(
-        "region_tree", recursive=True)
+    tree = select(region.code).where(region.code == bindparam("filter_region_code", code)).cte(name, recursive=True)
     tree = tree.union_all(select(region.code).where(region.parent_code == tree.c.code))
     return select(tree.c.code)
 

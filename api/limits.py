@@ -47,7 +47,7 @@ from graphql import (
 )
 from graphql.type.definition import GraphQLInterfaceType
 from graphql.validation import ASTValidationRule
-from strawberry.extensions import MaxTokensLimiter, SchemaExtension
+from strawberry.extensions import SchemaExtension
 
 from api.errors import UserError
 from api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -342,16 +342,15 @@ def _rules(depth: int, aliases: int, cost: int) -> list[type[ASTValidationRule]]
 
 
 def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
-    """Factories of the token limiter and of the parse and validation step (a fresh extension per request).
+    """The factory of the parse (with the token limit) and validation step (a fresh extension per request).
 
     The limits depend only on the document (a ``first`` from a variable counts as the largest page; a
     ``groupBy`` from one is checked again by ``summary`` once its value is known), so validation is cached.
     """
     rules = _rules(settings.max_query_depth, settings.max_query_aliases, settings.max_query_cost)
-    return [
-        partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
-        partial(OffLoopValidation, tuple(rules)),
-    ]
+    # One extension parses with the token limit (Strawberry's MaxTokensLimiter would only pass it on, at the
+    # cost of one more extension run per request).
+    return [partial(OffLoopValidation, tuple(rules), settings.max_query_tokens)]
 
 
 __all__ = ["LIST_FACTOR", "QueryLimitsRule", "check_summary_cost", "limit_extensions", "summary_groups"]

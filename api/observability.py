@@ -7,10 +7,10 @@ prometheus_client itself turns on from the same variable when it is imported).
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 
+import orjson
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from starlette.requests import Request
 from starlette.responses import Response
@@ -57,18 +57,15 @@ class ObservabilityMiddleware:
             method = scope.get("method", "")
             REQUESTS.labels(method, route, str(status)).inc()
             LATENCY.labels(method, route).observe(elapsed)
-            client = scope.get("client")
-            access_log.info(
-                json.dumps(
-                    {
-                        "method": method,
-                        "path": path,
-                        "status": status,
-                        "duration_ms": round(elapsed * 1000, 2),
-                        "client": client[0] if client else None,
-                    }
-                )
-            )
+            if access_log.isEnabledFor(logging.INFO):
+                client = scope.get("client")
+                access_log.info(orjson.dumps({
+                    "method": method,
+                    "path": path,
+                    "status": status,
+                    "duration_ms": round(elapsed * 1000, 2),
+                    "client": client[0] if client else None,
+                }).decode())
 
 
 async def metrics(request: Request) -> Response:

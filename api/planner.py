@@ -76,14 +76,27 @@ class Selected:
     fields: tuple[Selected, ...] | None
 
 
+# id(field node) → (that node, its field, what it selects): parsed documents are kept (api.validation), so the
+# same query's node comes back request after request. Holding node and field keeps their ids from reuse.
+_SELECTIONS: dict[int, tuple[FieldNode, GraphQLField, tuple[Selected, ...] | None]] = {}
+
+
 def selection(info: GraphQLResolveInfo) -> tuple[Selected, ...] | None:
     """What the current field selects, fragments inlined; None when it cannot be planned (directives,
-    arguments below the root field, a response key asked twice)."""
+    arguments below the root field, a response key asked twice). Worked out once per field node."""
     nodes = info.field_nodes
-    if len(nodes) != 1 or nodes[0].directives or nodes[0].selection_set is None:
+    node = nodes[0]
+    if len(nodes) != 1 or node.directives or node.selection_set is None:
         return None
-    field = info.parent_type.fields[nodes[0].name.value]
-    return _collect(nodes[0].selection_set, _object_type(field.type), info.fragments)
+    field = info.parent_type.fields[node.name.value]
+    found = _SELECTIONS.get(id(node))
+    if found is not None and found[0] is node and found[1] is field:
+        return found[2]
+    selected = _collect(node.selection_set, _object_type(field.type), info.fragments)
+    if len(_SELECTIONS) >= _MAX_SHAPES:
+        _SELECTIONS.clear()
+    _SELECTIONS[id(node)] = (node, field, selected)
+    return selected
 
 
 def _object_type(graphql_type: Any) -> GraphQLObjectType | None:

@@ -66,17 +66,19 @@ async def _off_loop(function: Callable[..., V], *args: Any) -> V:
 
 
 class OffLoopValidation(SchemaExtension):
-    """Parses (with the token limit) and validates (with ``rules`` and the specified ones) in the thread pool."""
+    """Parses (with at most ``max_tokens`` tokens) and validates (with ``rules`` and the specified ones) in the
+    thread pool."""
 
-    def __init__(self, rules: Sequence[type[ASTValidationRule]]) -> None:
+    def __init__(self, rules: Sequence[type[ASTValidationRule]], max_tokens: int | None = None) -> None:
         super().__init__()
         self.rules = tuple(rules)
+        self.max_tokens = max_tokens
         self._key: str | None = None
 
     async def on_parse(self) -> AsyncIterator[None]:
         context = self.execution_context
         query = context.query or ""
-        max_tokens = context.parse_options.get("max_tokens")
+        max_tokens = self.max_tokens
         found = _PARSED.get((query, max_tokens))
         if found is None:
             found = await _off_loop(_parse, query, max_tokens)  # a syntax error is raised here, for the client

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import logging
+import socket
 import sys
 import time
 from collections import Counter
@@ -536,8 +539,54 @@ def serve(
     log_config["handlers"]["plain"] = {"class": "logging.StreamHandler", "formatter": "plain",
                                        "stream": "ext://sys.stdout"}
     log_config["loggers"]["xxgk"] = {"handlers": ["plain"], "level": "INFO", "propagate": False}
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port,
-                workers=workers, log_level="info", access_log=False, log_config=log_config)
+    from xxgk.http_protocol import CoalescingHttpToolsProtocol
+
+    options: dict[str, Any] = dict(factory=True, host=host, port=port, workers=workers, log_level="info",
+                                   access_log=False, log_config=log_config, http=CoalescingHttpToolsProtocol)
+    if workers == 1 or not hasattr(socket, "SO_REUSEPORT"):
+        uvicorn.run("api.app:create_app", **options)
+        return
+    # uvicorn's workers would share one listening socket, and the first awake accepts every connection
+    # waiting: a client opening 16 keep-alive connections at once had 13–16 of them on one worker while the
+    # other idled. Here each worker listens on a socket of its own (SO_REUSEPORT), among which the kernel
+    # spreads new connections by their addresses. uvicorn still supervises the workers.
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config("api.app:create_app", **options)
+    with contextlib.suppress(KeyboardInterrupt):
+        Multiprocess(config, sockets=[_WorkerSocket.opened(host, port)]).run()
+
+
+class _WorkerSocket(socket.socket):
+    """The parent's socket, bound with SO_REUSEPORT and never listening; a worker started with it gets a
+    socket of its own, bound to the same address (how it is pickled for the worker's process)."""
+
+    @classmethod
+    def opened(cls, host: str, port: int) -> _WorkerSocket:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                             flags=socket.AI_PASSIVE)[0]
+        sock = cls(family, kind, proto)
+        _reuse_port(sock).bind(address)
+        logging.getLogger("uvicorn.error").info("Uvicorn running on http://%s:%d (Press CTRL+C to quit)", host,
+                                                sock.getsockname()[1])
+        return sock
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        return _worker_socket, (self.family, self.type, self.proto, self.getsockname())
+
+
+def _reuse_port(sock: socket.socket) -> socket.socket:
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    return sock
+
+
+def _worker_socket(family: int, kind: int, proto: int, address: Any) -> socket.socket:
+    """A worker's own listening socket on the parent's address."""
+    sock = _reuse_port(socket.socket(family, kind, proto))
+    sock.bind(address)
+    sock.set_inheritable(True)
+    return sock
 
 
 def _check_listen(host: str, port: int) -> None:

@@ -196,6 +196,7 @@ class Deny(strawberry.permission.BasePermission):
 
 
 WIDTH_CALLS: Counter[str] = Counter()
+SCALED_CALLS: Counter[str] = Counter()
 
 
 @strawberry.type
@@ -250,6 +251,17 @@ class Sheet:
     def doubled(self) -> int:
         return len(self.name)
 
+    @strawberry.field
+    def scaled(self, by: int, unit: str = "字") -> str:  # arguments: read directly, like Applications.row
+        SCALED_CALLS[self.name] += 1
+        if by == 0:
+            raise ValueError(f"cannot scale {self.name} by 0")
+        return f"{len(self.name) * by}{unit}"
+
+    @strawberry.field
+    def scaled_line(self, by: int | None = None) -> Row | None:
+        return None if by is None else Row(a=by, b=self.name)
+
 
 @strawberry.type
 class Sheets:
@@ -265,6 +277,8 @@ SHEET_QUERIES = [
     "{ sheets { named later doubled lines { a } } }",
     "{ sheets { secret name } }",
     "{ sheets { ... on Sheet { lines { __typename a } } w: width } }",
+    '{ sheets { name scaled(by: 2) s: scaled(by: 3, unit: "个") scaledLine(by: 4) { a b } n: scaledLine { a } } }',
+    "{ sheets { scaled(by: 0) name } }",  # a resolver with arguments that raises: its error and path as before
 ]
 
 
@@ -351,7 +365,8 @@ def ordinary_fields(monkeypatch: pytest.MonkeyPatch) -> set[str]:
 # The shapes the plain path claims, on the real schema: (query, fields it builds itself, fields it leaves to
 # graphql-core). Attributes (SummaryGroup.year), self-only resolvers (Applications.rows), objects of plain
 # fields (SummaryGroup.province), lists of them (ApplicationRow), a resolver's list of them (the summary's
-# groups, a report's issues); arguments (Applications.row) and async resolvers (Report.agency) are not.
+# groups, a report's issues), a resolver with scalar arguments (Applications.row); async resolvers
+# (Report.agency) are not.
 SHAPES = [
     ("""{ summary(groupBy: [YEAR, PROVINCE]) { year reports inconsistentReports province { code name level }
           applications { rows { key label naturalPerson total } }
@@ -363,8 +378,12 @@ SHAPES = [
       "ReviewCounts.total"},
      {"Query.summary"}),
     ("""{ summary(groupBy: [KIND]) { kind applications { row(key: "granted") { total } rows { key } } } }""",
-     {"SummaryGroup.kind", "Applications.rows", "ApplicationRow.key"},
-     {"Query.summary", "SummaryGroup.applications", "Applications.row"}),
+     {"SummaryGroup.kind", "Applications.rows", "ApplicationRow.key", "SummaryGroup.applications",
+      "Applications.row", "ApplicationRow.total"},
+     {"Query.summary"}),
+    ("""query($k: String! = "granted") { summary(groupBy: [YEAR]) { year applications { row(key: $k) { total } } } }""",
+     {"SummaryGroup.year", "SummaryGroup.applications", "Applications.row", "ApplicationRow.total"},
+     {"Query.summary"}),
     ("""{ reports(first: 30) { edges { node { id year title agency { name }
           applications { rows { key naturalPerson total } } reviews { review { upheld total } }
           consistency { ok passed failed notCheckable } issues { code severity line } } } } }""",
@@ -407,6 +426,37 @@ async def test_a_resolver_that_raises_is_called_once_as_on_the_ordinary_path(que
         assert WIDTH_CALLS["坏"] == 1, (schema.execution_context_class, dict(WIDTH_CALLS))
     assert answers[0] == answers[1]
     assert answers[1][1] and answers[1][1][0][0] == "no width for 坏"
+
+
+@pytest.mark.parametrize(("query", "variables"), [
+    ("query($by: Int!) { sheets { name scaled(by: $by) } }", {"by": 5}),
+    ("query($by: Int!) { sheets { name scaled(by: $by) } }", {"by": 0}),  # raises for every sheet
+    ("query($by: Int) { sheets { scaledLine(by: $by) { a b } lines { a } } }", {"by": None}),
+    ("query($by: Int!) { sheets { scaled(by: $by) } }", {"by": "x"}),  # a value graphql-core refuses
+])
+async def test_arguments_from_variables_answer_as_the_ordinary_path(query: str, variables: dict) -> None:
+    answers = []
+    for schema in (strawberry.Schema(query=Sheets), strawberry.Schema(query=Sheets, execution_context_class=ExecutionContext)):
+        SCALED_CALLS.clear()
+        result = await schema.execute(query, variable_values=variables)
+        answers.append((result.data, [(e.message, e.path) for e in result.errors or []], dict(SCALED_CALLS)))
+    assert answers[0] == answers[1]
+
+
+async def test_a_field_with_arguments_skips_the_ordinary_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    ordinary_fields: list[str] = []
+    base = StrawberryGraphQLCoreExecutionContext.execute_field
+
+    def counting(self: Any, parent_type: Any, source: Any, field_details_list: Any, *args: Any) -> Any:
+        ordinary_fields.append(f"{parent_type.name}.{field_details_list[0].node.name.value}")
+        return base(self, parent_type, source, field_details_list, *args)
+
+    monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "execute_field", counting)
+    schema = strawberry.Schema(query=Sheets, execution_context_class=ExecutionContext)
+    result = await schema.execute('{ sheets { scaled(by: 2, unit: "个") scaledLine(by: 1) { b } } }')
+    assert result.errors is None and result.data is not None
+    assert result.data["sheets"][0] == {"scaled": "4个", "scaledLine": {"b": "四川"}}
+    assert ordinary_fields == []
 
 
 class Tracing(strawberry.extensions.SchemaExtension):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 
+import asyncpg
 import pytest
 from conftest import Api, open_api
 from sqlalchemy import event
+
+from db.engine import dsn
 
 REPORT_FIELDS = """id year template title publishedAt synthetic __typename
   source { uri format sha256 parserVersion }
@@ -192,3 +196,60 @@ async def test_a_summary_over_the_rollup_is_one_statement_without_a_transaction(
     for filter in ({"includeSynthetic": True}, {"yearFrom": 2020, "kind": "township"}):
         sent = await _sent(counted, query, {"f": filter})
         assert len(sent) == 1 and "summary_rollup" in sent[0], sent
+
+
+# SQL counting what each filter keeps, over the reports themselves (the rollup is not read).
+_COUNTED = {
+    "{}": "NOT a.synthetic",
+    '{"includeSynthetic": true}': "true",
+    '{"year": 2022, "includeSynthetic": true}': "r.year = 2022",
+    '{"synthetic": true, "yearFrom": 2021, "yearTo": 2023}': "a.synthetic AND r.year BETWEEN 2021 AND 2023",
+    '{"kind": "township", "includeSynthetic": true}': "a.kind = 'township'",
+    '{"template": "T2019", "synthetic": false}': "r.template = '2019' AND NOT a.synthetic",
+    '{"regionCode": "510000", "includeSynthetic": true}':
+        "a.region_code IN (WITH RECURSIVE t(code) AS (SELECT '510000'::text UNION ALL "
+        "SELECT g.code FROM region g JOIN t ON g.parent_code = t.code) SELECT code FROM t)",
+    '{"hasInconsistency": true, "includeSynthetic": true}': "r.checks_failed > 0",
+    '{"search": "镇", "includeSynthetic": true}': "a.name LIKE '%镇%'",
+}
+
+
+@pytest.mark.parametrize("filter", list(_COUNTED))
+async def test_total_count_is_the_count_of_the_reports_the_filter_keeps(counted: tuple[Api, Statements], loaded_url: str,
+                                                                         filter: str):
+    """``totalCount`` is summed from the summary rollup when it answers the filter, and counted on the reports
+    otherwise: either way it is the number of reports the filter keeps."""
+    api, _ = counted
+    query = """query($f: ReportFilter) { reports(first: 2, orderBy: YEAR_DESC, filter: $f) {
+      totalCount edges { node { id year title agency { name } } } } }"""
+    conn = await asyncpg.connect(dsn(loaded_url))
+    try:
+        want = await conn.fetchval(
+            f"SELECT count(*) FROM report r JOIN agency a ON a.id = r.agency_id WHERE {_COUNTED[filter]}")
+    finally:
+        await conn.close()
+    sent = await _sent(counted, query, {"f": json.loads(filter)})
+    assert len(sent) == 1, sent
+    rollup = "summary_rollup" in sent[0]
+    assert rollup == (not any(name in filter for name in ("hasInconsistency", "search")))
+    assert (await api.data(query, {"f": json.loads(filter)}))["reports"]["totalCount"] == want
+    assert want > 0
+
+
+@pytest.mark.parametrize("connection", [
+    "totalCount edges { node { id title } }",  # no cursor asked for: none is encoded
+    "pageInfo { hasNextPage hasPreviousPage } edges { node { id } }",
+    "pageInfo { endCursor } edges { node { id } }",
+    "edges { cursor }",
+])
+async def test_a_page_reads_the_same_planned_and_resolved_whichever_cursors_it_asks_for(apis: tuple[Api, Api],
+                                                                                         connection: str):
+    planned, resolved = apis
+    query = f"""query($after: String) {{ reports(first: 3, after: $after, orderBy: YEAR_DESC,
+      filter: {{includeSynthetic: true}}) {{ {connection} }} }}"""
+    cursor = (await planned.data(PAGE, {"first": 3, "after": None, "order": "YEAR_DESC",
+                                        "filter": {"includeSynthetic": True}}))["reports"]["pageInfo"]["endCursor"]
+    for after in (None, cursor):
+        got = await planned.post(query, {"after": after})
+        assert got == await resolved.post(query, {"after": after})
+        assert got["data"]["reports"]

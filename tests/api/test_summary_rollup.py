@@ -92,6 +92,27 @@ PROVINCES = """SELECT r.code, coalesce(CASE WHEN r.level = 'province' THEN r.cod
                FROM region r LEFT JOIN region p ON p.code = r.parent_code LEFT JOIN region pp ON pp.code = p.parent_code"""
 
 
+_TOTAL = """query($f: ReportFilter) { reports(first: 1, orderBy: YEAR_DESC, filter: $f) { totalCount edges { node { id } } } }"""
+
+
+async def _assert_total_counts_are_exact(url: str) -> None:
+    """``reports { totalCount }``, summed from the rollup, equals ``count(*)`` over the reports for each year."""
+    client_api, client = await open_api(url, response_cache_mb=0)
+    try:
+        counts = {row["year"]: (row["n"], row["real"]) for row in await _fetch(
+            url, "SELECT r.year, count(*) AS n, count(*) FILTER (WHERE NOT a.synthetic) AS real "
+                 "FROM report r JOIN agency a ON a.id = r.agency_id GROUP BY r.year")}
+        for year in range(2019, 2026):
+            n, real = counts.get(year, (0, 0))
+            for f, want in (({"year": year, "includeSynthetic": True}, n), ({"year": year}, real)):
+                assert (await client_api.data(_TOTAL, {"f": f}))["reports"]["totalCount"] == want, (f, want)
+        assert (await client_api.data(_TOTAL, {"f": {"includeSynthetic": True}}))["reports"]["totalCount"] == sum(
+            n for n, _ in counts.values())
+    finally:
+        await client.aclose()
+        await client_api.app.state.xxgk.dispose()
+
+
 async def _store(url: str, items: list[tuple[Report, Source]]) -> list[str]:
     return [r.status for r in await store_reports(url, items)]
 
@@ -106,6 +127,7 @@ async def test_rollup_equals_raw_after_loads_and_rebuild(db_url):
     await load_seeds(db_url)
     await load_synthetic(db_url)
     await _assert_rollup_is_raw(db_url)
+    await _assert_total_counts_are_exact(db_url)
     counts, _ = await _rolled(db_url)
     assert sum(n for n, _ in counts.values()) == 26
     before = await _fetch(db_url, "SELECT * FROM summary_rollup ORDER BY grain, year, template, kind, region_code, synthetic")
@@ -128,6 +150,7 @@ async def test_rollup_follows_a_replaced_report(db_url):
     assert await _store(db_url, [_synthetic(old, "v1")]) == ["replaced"]  # replaces load_synthetic's 胡家镇 2021
     assert await _store(db_url, [_synthetic(new, "v2")]) == ["replaced"]
     await _assert_rollup_is_raw(db_url)
+    await _assert_total_counts_are_exact(db_url)
 
 
 async def test_rollup_deletes_a_group_left_without_reports(db_url):
@@ -203,6 +226,7 @@ async def test_a_document_read_again_into_another_year_leaves_the_next_year_with
     years = await _fetch(db_url, "SELECT r.year, r.sha256 FROM report r ORDER BY r.year")
     assert [(r["year"], r["sha256"] == source.sha256) for r in years] == [(2022, False), (2024, True)]
     await _assert_rollup_is_raw(db_url)
+    await _assert_total_counts_are_exact(db_url)  # 2021 lost its report, 2024 gained it
 
 
 SUMMARY = """query($groupBy: [SummaryDimension!], $filter: ReportFilter) { summary(groupBy: $groupBy, filter: $filter) {

@@ -30,3 +30,35 @@ def test_a_port_in_use_says_so_in_one_line():
     assert done.returncode == 1
     [line] = done.stderr.splitlines()
     assert line.startswith(f"error: cannot listen on 127.0.0.1:{port}: ") and "in use" in line
+
+
+def test_each_worker_listens_on_a_socket_of_its_own():
+    """With several workers, each gets its own SO_REUSEPORT socket on the parent's address (the kernel then
+    spreads connections among them); the parent's socket only holds the address and takes none."""
+    from multiprocessing.reduction import ForkingPickler
+
+    from xxgk.cli import _WorkerSocket
+
+    with _WorkerSocket.opened("127.0.0.1", 0) as parent:
+        address = parent.getsockname()
+        workers = [ForkingPickler.loads(ForkingPickler.dumps(parent)) for _ in range(2)]
+        try:
+            for worker in workers:
+                assert type(worker) is socket.socket
+                assert worker.getsockname() == address
+                assert worker.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT) == 1
+                worker.listen()
+            accepted = set()
+            for _ in range(40):  # new connections land on both workers' sockets, none on the parent's
+                with socket.create_connection(address, timeout=5):
+                    for i, worker in enumerate(workers):
+                        worker.setblocking(False)
+                        try:
+                            worker.accept()[0].close()
+                            accepted.add(i)
+                        except BlockingIOError:
+                            pass
+            assert accepted == {0, 1}
+        finally:
+            for worker in workers:
+                worker.close()
