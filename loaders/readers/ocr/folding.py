@@ -23,7 +23,7 @@ A model without these patterns is returned unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -156,15 +156,20 @@ def _unpadded_pointwise(conv: _Node) -> bool:
             and not any(conv.attribute("pads", [])) and conv.attribute("auto_pad", b"NOTSET") in (b"NOTSET", b"VALID"))
 
 
-def _fold_into_conv_after(graph: _Graph) -> int:
-    folded = 0
+def _scalar_affines(graph: _Graph) -> Iterator[tuple[str, tuple[float, float, str, list[_Node]]]]:
+    """Each ``x × s (+ b)`` by scalar constants still in the graph: x and what :func:`_affine_after` gives."""
     for mul in [node for node in graph.nodes if node.op == "Mul"]:
         if mul not in graph.nodes or not (constants := [n for n in mul.inputs if graph.scalar(n) is not None]):
             continue
         x = _other(mul, constants[0])
         found = _affine_after(graph, x)
-        if found is None or found[3][0] is not mul:
-            continue
+        if found is not None and found[3][0] is mul:
+            yield x, found
+
+
+def _fold_into_conv_after(graph: _Graph) -> int:
+    folded = 0
+    for x, found in _scalar_affines(graph):
         scale, shift, result, nodes = found
         users = graph.users(result)
         if (not users or result in graph.outputs
@@ -194,12 +199,8 @@ def _channels(graph: _Graph, name: str) -> int | None:
 
 def _affine_as_batch_norm(graph: _Graph) -> int:
     folded = 0
-    for mul in [node for node in graph.nodes if node.op == "Mul"]:
-        if mul not in graph.nodes or not (constants := [n for n in mul.inputs if graph.scalar(n) is not None]):
-            continue
-        x = _other(mul, constants[0])
-        found = _affine_after(graph, x)
-        if found is None or found[3][0] is not mul or (channels := _channels(graph, x)) is None:
+    for x, found in _scalar_affines(graph):
+        if (channels := _channels(graph, x)) is None:
             continue
         scale, shift, result, nodes = found
         names = [f"{result}/batch_norm_{part}" for part in ("scale", "bias", "mean", "var")]
