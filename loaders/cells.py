@@ -254,16 +254,21 @@ def _pipe_cells(line: str) -> list[LineCell]:
     return cells
 
 
-@lru_cache(maxsize=32768)
-def line_cells(line: str) -> tuple[LineCell, ...]:
-    """The cells of one line. Cached: table lines (``0⇥0⇥0``, labels, headers) recur within and across reports."""
-    return _read_line(line)
-
-
 # Longer lines are read without the cache: a crawled page's tables run together on one line are that page's
 # alone, and cached they would keep hundreds of cells each alive, for the garbage collector to walk through
 # at every full collection.
 _CACHED_LENGTH = 500
+
+
+def line_cells(line: str) -> tuple[LineCell, ...]:
+    """The cells of one line. Cached up to ``_CACHED_LENGTH`` characters: table lines (``0⇥0⇥0``, labels,
+    headers) recur within and across reports."""
+    return _cached_line(line) if len(line) <= _CACHED_LENGTH else _read_line(line)
+
+
+@lru_cache(maxsize=32768)
+def _cached_line(line: str) -> tuple[LineCell, ...]:
+    return _read_line(line)
 
 
 def _read_line(line: str) -> tuple[LineCell, ...]:
@@ -306,7 +311,7 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> Stream:
     if len(head) > _CACHED_LENGTH and "\t" not in head and "|" not in head and not head.isspace():
         stream.add(first, _field_cells(head, base, 0))  # read in place: no cells to shift
     elif head:
-        stream.add(first, _shifted(line_cells(head) if len(head) <= _CACHED_LENGTH else _read_line(head), base))
+        stream.add(first, _shifted(line_cells(head), base))
     number = first
     for piece in pieces[1:]:
         number += 1
