@@ -104,8 +104,7 @@ def _read_source(field: GraphQLField, resolvers: bool) -> Source | None:
     definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
     if not isinstance(definition, StrawberryField) or field.args:
         return None
-    nullable = not isinstance(field.type, GraphQLNonNull)
-    value_type = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
+    value_type, nullable = _unwrapped(field.type)
     if definition.is_basic_field:
         if not getattr(field.resolve, "_is_default", False):
             return None
@@ -147,9 +146,15 @@ def _argued_source(field: GraphQLField, node: Any, variables: Any, converter: An
         kwargs = convert_arguments(values, definition.arguments, scalar_registry=registry, config=converter.config)
     except Exception:  # noqa: BLE001 - a value graphql-core refuses: the ordinary path reports it
         return None
-    nullable = not isinstance(field.type, GraphQLNonNull)
-    value_type = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
+    value_type, nullable = _unwrapped(field.type)
     return _Calling(partial(resolver.wrapped_func, **kwargs)), value_type, nullable
+
+
+def _unwrapped(graphql_type: Any) -> tuple[Any, bool]:
+    """The type without its non-null wrapper, and whether a value of it may be null."""
+    if isinstance(graphql_type, GraphQLNonNull):
+        return graphql_type.of_type, False
+    return graphql_type, True
 
 
 class _Calling:
@@ -249,9 +254,7 @@ class ExecutionContext(PlannedExecutionContext):
             plans = self._subfields_plan(value_type, field_details_list)
             return None if plans is None else (OBJECT, (reader, value_type, nullable, plans))
         if isinstance(value_type, GraphQLList):
-            item_type = value_type.of_type
-            item_nullable = not isinstance(item_type, GraphQLNonNull)
-            object_type = item_type if item_nullable else item_type.of_type
+            object_type, item_nullable = _unwrapped(value_type.of_type)
             if not isinstance(object_type, GraphQLObjectType) or self._streamed(field_details_list):
                 return None
             plans = self._subfields_plan(object_type, field_details_list)
@@ -323,8 +326,7 @@ class ExecutionContext(PlannedExecutionContext):
         position_context: Any = None,
     ) -> Any:
         """A list of plain objects (a resolver's summary groups) in one loop; anything else the ordinary way."""
-        nullable = not isinstance(item_type, GraphQLNonNull)
-        object_type = item_type if nullable else item_type.of_type
+        object_type, nullable = _unwrapped(item_type)
         if (
             isinstance(items, list)
             and isinstance(object_type, GraphQLObjectType)
