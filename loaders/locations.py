@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cached_property
-from itertools import compress, count
-from operator import ne
 
 from loaders.canonical import Location
 from loaders.normalize import CJK_SPACES, fold_compatibility
@@ -118,14 +115,10 @@ class Locator:
         self._norm = norm_lines
         self._maps: dict[int, list[int]] = {}
 
-    @cached_property
-    def moved(self) -> frozenset[int]:
-        """1-based lines whose columns moved; every other location stands as it is. (Compared in C.)"""
-        return frozenset(compress(count(1), map(ne, map(len, self._raw), map(len, self._norm))))
-
     def all(self, locations: dict[str, Location]) -> dict[str, Location]:
         """``locations`` in the stored text."""
-        # Only the lines holding a location are compared, not every line of the document.
+        # Only the lines holding a location are compared, not every line of the document: a line whose
+        # length did not change kept its columns.
         raw, norm = self._raw, self._norm
         last = min(len(raw), len(norm))
         maps = {
@@ -143,19 +136,10 @@ class Locator:
             for path, where in locations.items()
         }
 
-    def _map(self, line: int) -> list[int] | None:
-        """Column map of a (1-based) line that moved, worked out once."""
+    def _map(self, line: int) -> list[int]:
+        """Column map of a (1-based) line of both texts that moved, worked out once."""
         index = line - 1
-        if index >= len(self._raw) or index >= len(self._norm):
-            return None
         mapping = self._maps.get(index)
         if mapping is None:
             mapping = self._maps[index] = align(self._raw[index], self._norm[index])
         return mapping
-
-    def __call__(self, where: Location) -> Location:
-        line, start, end = where
-        mapping = self._map(line) if line in self.moved else None
-        if mapping is None:
-            return where
-        return line, mapping[start], mapping[end - 1] + 1 if end > start else mapping[start]
